@@ -1,0 +1,1 @@
+"""Fapiao (发票管家): invoice management for finance teams in Beijing."""
