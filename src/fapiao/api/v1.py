@@ -1,0 +1,31 @@
+"""The NinjaAPI instance mounted at /api/v1 (OpenAPI docs at /api/docs)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from fapiao.api import problems
+from fapiao.api.auth import API_AUTH
+
+api = NinjaAPI(
+    title="发票管家 Fapiao API",
+    version="1",
+    description="发票管家的 REST 接口。认证：登录会话，或 `Authorization: Bearer <令牌>`"
+    "（用 `fapiao token --username 用户名` 生成）。错误以 RFC 9457 problem+json 返回，"
+    "`code` 稳定可供程序判断，`detail` 为中文说明。",
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+problems.install(api)
+
+
+def _mount() -> None:
+    from fapiao.api.me import router as me_router
+    from fapiao.invoices.api import router as invoices_router
+
+    api.add_router("/invoices", invoices_router)
+    api.add_router("/me", me_router)
+
+
+_mount()

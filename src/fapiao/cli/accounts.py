@@ -1,0 +1,141 @@
+"""`fapiao createuser`, `fapiao token` and `fapiao demo`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from fapiao.cli.common import CliError, setup_django
+
+
+def _roles_text() -> str:
+    from fapiao.accounts.roles import Role
+
+    return "、".join(f"{role.value}（{role.label}）" for role in Role)
+
+
+# Django's zh-hans catalogue lacks some of these (the length rule shows in English).
+PASSWORD_REASONS = {
+    "password_too_short": "密码太短，至少需要 8 个字符。",
+    "password_too_common": "这个密码太常见，容易被猜到。",
+    "password_entirely_numeric": "密码不能全部是数字。",
+    "password_too_similar": "密码与用户名、姓名或邮箱太相似。",
+}
+
+
+def _password_reason(error: Any) -> str:
+    return PASSWORD_REASONS.get(error.code) or "".join(str(m) for m in error.messages)
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils import translation
+
+    from fapiao.accounts.models import Department, Organisation, User
+    from fapiao.accounts.roles import Role
+
+    if args.role not in Role.values:
+        raise CliError(f"角色“{args.role}”不存在：请用 --role 指定以下之一：{_roles_text()}。")
+    username = args.username.strip()
+    if not username:
+        raise CliError("用户名不能为空：请用 --username 指定登录名。")
+    if not args.org.strip():
+        raise CliError("组织名称不能为空：请用 --org 指定组织的全称。")
+    if User.objects.filter(username=username).exists():
+        raise CliError(f"用户名“{username}”已被使用：请换一个用户名。")
+
+    user = User(
+        username=username,
+        role=args.role,
+        display_name=args.display_name or "",
+        email=args.email or "",
+    )
+    # The validators' messages are lazy: they must be rendered inside the override.
+    with translation.override("zh-hans"):
+        try:
+            validate_password(args.password, user=user)
+        except ValidationError as exc:
+            reasons = "".join(_password_reason(e) for e in exc.error_list)
+            raise CliError(f"密码不符合要求：{reasons}请换一个更长、更不容易猜到的密码。") from exc
+
+    with transaction.atomic():
+        organisation, _ = Organisation.objects.get_or_create(name=args.org.strip())
+        department = None
+        if args.department:
+            department, _ = Department.objects.get_or_create(
+                organisation=organisation, name=args.department.strip()
+            )
+        user.organisation = organisation
+        user.department = department
+        # A system admin also manages the organisation through the Django admin.
+        user.is_staff = user.is_superuser = args.role == Role.ADMIN
+        user.set_password(args.password)
+        user.save()
+
+    where = organisation.name + (f" / {department.name}" if department else "")
+    print(f"已创建用户 {user.username}（{Role(user.role).label}，{where}）。")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    setup_django()
+    from fapiao.accounts.models import ApiToken, User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CliError(
+            f"用户“{args.username}”不存在：请检查用户名，或先用 fapiao createuser 创建该用户。"
+        )
+    if not user.is_active:
+        raise CliError(f"用户“{args.username}”已停用：请先在管理后台重新启用该用户。")
+    _, raw = ApiToken.issue(user=user, name=args.name or "")
+    # Only the token goes to stdout, so `TOKEN=$(fapiao token --username u)` works.
+    print(raw)
+    print(
+        "这是新的 API 令牌，只显示这一次，请妥善保存。"
+        "使用方法：在请求头中加入 Authorization: Bearer <令牌>。",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from fapiao.demo import load_demo, print_logins
+
+    if args.invoices < 0:
+        raise CliError("演示发票数量不能为负数：请用 --invoices 指定 0 或更大的数。")
+    result = load_demo(invoices=args.invoices, seed=args.seed, stdout=sys.stdout)
+    print_logins(result, stdout=sys.stdout)
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
+    c = sub.add_parser("createuser", help="创建用户（组织、部门不存在时一并创建）")
+    c.add_argument("--org", required=True, help="组织全称")
+    c.add_argument("--username", required=True, help="登录名")
+    c.add_argument("--password", required=True, help="密码（至少 8 位，不能太常见或全是数字）")
+    c.add_argument(
+        "--role",
+        required=True,
+        help="角色：submitter 报销人、reviewer 审核员、finance_admin 财务管理员、"
+        "support_agent 客服、admin 系统管理员",
+    )
+    c.add_argument("--department", help="部门名称")
+    c.add_argument("--display-name", help="姓名（显示用）")
+    c.add_argument("--email", help="电子邮箱")
+    c.set_defaults(func=cmd_createuser)
+
+    t = sub.add_parser("token", help="为用户签发新的 API 令牌（只显示一次）")
+    t.add_argument("--username", required=True, help="登录名")
+    t.add_argument("--name", help="令牌用途（便于日后辨认）")
+    t.set_defaults(func=cmd_token)
+
+    d = sub.add_parser("demo", help="加载演示组织、用户和发票（已加载时不重复加载）")
+    d.add_argument("--invoices", type=int, default=1000, help="演示发票数量（默认 1000）")
+    d.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    d.set_defaults(func=cmd_demo)

@@ -1,0 +1,282 @@
+"""Bulk loading: many invoices at once, with exactly the fields the one-by-one service stores.
+
+For the benchmark corpus, the demo and the platform Excel import. Each row is prepared by
+services.prepare_invoice (identity, region, category, findings), rows are stored
+`batch_size` at a time, one transaction per batch; an invoice already stored (or met
+earlier in the same load) is recorded as a DuplicateSubmission of the stored one, never
+stored twice; red invoices are tied to the blue ones they reverse once every batch is in,
+with set-based queries, whichever of the two arrived first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from fapiao.accounts.models import Department, Organisation, User
+from fapiao.core import codes
+from fapiao.core.invoice import InvoiceData
+from fapiao.errors import InvalidInvoiceData
+from fapiao.invoices import fastinsert, services
+from fapiao.invoices.models import DuplicateSubmission, Invoice, LineItem, Source, TaxStatus
+
+# Keys per IN (...) list: well under every database's parameter limit.
+IN_CHUNK = 500
+# After a load this large the query planner needs to learn how the table looks now.
+ANALYZE_MIN_ROWS = 10_000
+# A batch that lost a race with a concurrent writer (unique identity) is retried this often.
+RETRIES = 3
+
+
+@dataclass
+class BulkResult:
+    processed: int = 0  # rows read from `invoices`
+    created: int = 0
+    duplicates: int = 0
+    red_linked: int = 0  # red invoices tied to their blue one (old or new) by this load
+    # (row index, existing invoice id) per duplicate row, for an import report.
+    duplicate_rows: list[tuple[int, int]] = field(default_factory=list)
+    # (row index, what is wrong, in Chinese) per row that cannot be stored.
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class _Row:
+    index: int
+    data: InvoiceData
+    invoice: Invoice
+
+
+def bulk_record(
+    *,
+    organisation: Organisation,
+    invoices: Iterable[InvoiceData],
+    submitter: User | None = None,
+    department: Department | None = None,
+    source: str = Source.IMPORT,
+    batch_size: int = 2000,
+    on_progress: Callable[[BulkResult], None] | None = None,
+) -> BulkResult:
+    """Store `invoices` for `organisation`; duplicates are linked, red invoices tied to blue."""
+    started = time.perf_counter()
+    result = BulkResult()
+    pending_reds: dict[int, str] = {}  # red invoice id -> identity key of its blue invoice
+    rows_in = enumerate(invoices)
+    while batch := list(islice(rows_in, batch_size)):
+        rows = _prepare(batch, organisation, submitter, department, source, result)
+        result.processed += len(batch)
+        for attempt in range(RETRIES):
+            try:
+                with transaction.atomic():
+                    _store_batch(rows, organisation, submitter, source, result, pending_reds)
+                break
+            except IntegrityError:
+                # Another writer stored one of these identities meanwhile: look again.
+                if attempt == RETRIES - 1:
+                    raise
+                for row in rows:
+                    row.invoice.pk = None
+                    row.invoice._state.adding = True
+        if on_progress is not None:
+            on_progress(result)
+    if pending_reds:
+        with transaction.atomic():
+            result.red_linked = _link_reds(organisation, pending_reds)
+    if result.created >= ANALYZE_MIN_ROWS:
+        refresh_statistics()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _prepare(
+    batch: list[tuple[int, InvoiceData]],
+    organisation: Organisation,
+    submitter: User | None,
+    department: Department | None,
+    source: str,
+    result: BulkResult,
+) -> list[_Row]:
+    rows = []
+    for index, data in batch:
+        try:
+            invoice = services.prepare_invoice(
+                organisation=organisation,
+                data=data,
+                submitter=submitter,
+                department=department,
+                source=source,
+            )
+        except InvalidInvoiceData as exc:
+            result.rejected.append((index, exc.detail))
+            continue
+        rows.append(_Row(index, data, invoice))
+    return rows
+
+
+def _chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _store_batch(
+    rows: list[_Row],
+    organisation: Organisation,
+    submitter: User | None,
+    source: str,
+    result: BulkResult,
+    pending_reds: dict[int, str],
+) -> None:
+    # Keys stored before (SQLite's IMMEDIATE transactions and the retry cover races).
+    keys = list({row.invoice.identity_key for row in rows})
+    known: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        known.update(
+            Invoice.objects.filter(organisation=organisation, identity_key__in=chunk).values_list(
+                "identity_key", "id"
+            )
+        )
+    new: dict[str, _Row] = {}
+    repeats: list[_Row] = []
+    for row in rows:
+        key = row.invoice.identity_key
+        if key in known or key in new:
+            repeats.append(row)
+        else:
+            new[key] = row
+    fresh = list(new.values())
+    fastinsert.insert(Invoice, [row.invoice for row in fresh])
+    fastinsert.insert(
+        LineItem, [item for row in fresh for item in services.line_items(row.invoice, row.data)]
+    )
+
+    _collect_reds(organisation, fresh, pending_reds)
+    if repeats:
+        existing = {key: row.invoice.pk for key, row in new.items()} | known
+        _record_duplicates(repeats, existing, submitter, source, result)
+    result.created += len(fresh)
+
+
+def _blue_key(invoice: Invoice) -> str:
+    return codes.identity_key(
+        invoice.original_invoice_code or None, invoice.original_invoice_number
+    )
+
+
+def _collect_reds(
+    organisation: Organisation, fresh: list[_Row], pending_reds: dict[int, str]
+) -> None:
+    """Note which reds to tie: the new ones, and stored loose ones whose blue just arrived."""
+    blue_keys: dict[str, str] = {}  # invoice number -> identity key, of the new blue ones
+    for row in fresh:
+        invoice = row.invoice
+        if invoice.is_red and invoice.original_invoice_number:
+            pending_reds[invoice.pk] = _blue_key(invoice)
+        elif not invoice.is_red:
+            blue_keys[invoice.invoice_number] = invoice.identity_key
+    for chunk in _chunks(list(blue_keys)):
+        loose = Invoice.objects.filter(
+            organisation=organisation,
+            is_red=True,
+            original_invoice_number__in=chunk,
+            original_invoice__isnull=True,
+        ).values_list("id", "original_invoice_code", "original_invoice_number")
+        for pk, code, number in loose:
+            key = codes.identity_key(code or None, number)
+            if blue_keys.get(number) == key:
+                pending_reds[pk] = key
+
+
+def _record_duplicates(
+    repeats: list[_Row],
+    existing: dict[str, int],
+    submitter: User | None,
+    source: str,
+    result: BulkResult,
+) -> None:
+    """As services.record_invoice does for a second submission, for a whole batch."""
+    DuplicateSubmission.objects.bulk_create(
+        DuplicateSubmission(
+            invoice_id=existing[row.invoice.identity_key], submitted_by=submitter, source=source
+        )
+        for row in repeats
+    )
+    for row in repeats:
+        result.duplicate_rows.append((row.index, existing[row.invoice.identity_key]))
+    result.duplicates += len(repeats)
+    ids = sorted({existing[row.invoice.identity_key] for row in repeats})
+    now = timezone.now()
+    for chunk in _chunks(ids):
+        flagged = []
+        unflagged = Invoice.objects.filter(pk__in=chunk, has_duplicates=False)
+        for invoice in unflagged.prefetch_related("items"):
+            # The findings gain the duplicate warning, exactly as the one-by-one service's.
+            invoice.has_duplicates = True
+            invoice.findings = services._findings(invoice, services.invoice_to_data(invoice))
+            invoice.updated_at = now
+            flagged.append(invoice)
+        Invoice.objects.bulk_update(flagged, ["has_duplicates", "findings", "updated_at"])
+
+
+def _link_reds(organisation: Organisation, pending_reds: dict[int, str]) -> int:
+    """Tie reds to their blue invoices and mark the blues red_full / red_partial."""
+    wanted = sorted(set(pending_reds.values()))
+    blues: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        blues.update(
+            Invoice.objects.filter(organisation=organisation, identity_key__in=chunk).values_list(
+                "identity_key", "id"
+            )
+        )
+    links = [
+        Invoice(pk=red_id, original_invoice_id=blues[key])
+        for red_id, key in pending_reds.items()
+        if key in blues
+    ]
+    Invoice.objects.bulk_update(links, ["original_invoice"], batch_size=IN_CHUNK)
+    _mark_reversed(sorted({link.original_invoice_id for link in links if link.original_invoice_id}))
+    return len(links)
+
+
+def _mark_reversed(blue_ids: list[int]) -> None:
+    """Set-based services._mark_reversed: full when the reds reverse the whole total."""
+    now = timezone.now()
+    for chunk in _chunks(blue_ids):
+        reversed_by = dict(
+            Invoice.objects.filter(original_invoice_id__in=chunk)
+            .values("original_invoice_id")
+            .annotate(total=Sum("total_amount"))
+            .values_list("original_invoice_id", "total")
+        )
+        by_status: dict[str, list[int]] = {TaxStatus.RED_FULL: [], TaxStatus.RED_PARTIAL: []}
+        totals = Invoice.objects.filter(pk__in=chunk).values_list("id", "total_amount")
+        for pk, total in totals:
+            reversed_total = -(reversed_by.get(pk) or Decimal(0))
+            if total is None or reversed_total <= 0:
+                continue
+            full = reversed_total >= total
+            by_status[TaxStatus.RED_FULL if full else TaxStatus.RED_PARTIAL].append(pk)
+        for status, ids in by_status.items():
+            if ids:
+                Invoice.objects.filter(pk__in=ids).update(tax_status=status, updated_at=now)
+
+
+def refresh_statistics() -> None:
+    """Refresh the planner's statistics of the invoice table.
+
+    SQLite gathers none by itself, and without them it may walk the (organisation,
+    issue_date) index of a million rows for a number lookup instead of the number index.
+    """
+    table = connection.ops.quote_name(Invoice._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # A sample per index is enough for the choices at stake, and keeps it fast.
+            cursor.execute("PRAGMA analysis_limit=2000")
+        cursor.execute(f"ANALYZE {table}")

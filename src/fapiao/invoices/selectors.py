@@ -1,0 +1,203 @@
+"""Reads of invoices: filters, sorting and keyset pagination over a user's scope.
+
+Pages are cut by key set ((sort value, id) of the last row), not by offset, so the
+millionth row costs what the first does. Both databases use their native NULL order so the
+(organisation, sort key, id) indexes serve the ORDER BY; the cursor predicate follows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from fapiao.accounts.models import User
+from fapiao.errors import InvalidInvoiceData, InvoiceNotFound
+from fapiao.invoices.models import Invoice
+from fapiao.invoices.scope import visible_invoices
+
+SORT_FIELDS = {"issue_date": "开票日期", "total_amount": "价税合计", "created_at": "创建时间"}
+DEFAULT_SORT = "-issue_date"
+
+
+@dataclass
+class InvoiceFilter:
+    invoice_number: str | None = None
+    invoice_code: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    invoice_type: list[str] = field(default_factory=list)
+    buyer: str | None = None  # name (contains) or tax id (exact)
+    seller: str | None = None
+    amount_min: Decimal | None = None  # on 价税合计
+    amount_max: Decimal | None = None
+    tax_status: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    department: int | None = None
+    category: str | None = None
+    submitter: int | None = None
+    region: str | None = None
+    is_beijing: bool | None = None
+    has_duplicates: bool | None = None
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, "", []) for f in fields(self))
+
+
+def _party_q(prefix: str, text: str) -> Q:
+    text = text.strip()
+    candidate = text.replace(" ", "").upper()
+    if len(candidate) in (15, 17, 18, 20) and candidate.isalnum():
+        return Q(**{f"{prefix}_tax_id": candidate}) | Q(**{f"{prefix}_name__icontains": text})
+    return Q(**{f"{prefix}_name__icontains": text})
+
+
+def apply_filter(qs: QuerySet[Invoice], f: InvoiceFilter) -> QuerySet[Invoice]:
+    if f.invoice_number:
+        qs = qs.filter(invoice_number=f.invoice_number.strip())
+    if f.invoice_code:
+        qs = qs.filter(invoice_code=f.invoice_code.strip())
+    if f.date_from:
+        qs = qs.filter(issue_date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(issue_date__lte=f.date_to)
+    if f.invoice_type:
+        qs = qs.filter(invoice_type__in=f.invoice_type)
+    if f.buyer:
+        qs = qs.filter(_party_q("buyer", f.buyer))
+    if f.seller:
+        qs = qs.filter(_party_q("seller", f.seller))
+    if f.amount_min is not None:
+        qs = qs.filter(total_amount__gte=f.amount_min)
+    if f.amount_max is not None:
+        qs = qs.filter(total_amount__lte=f.amount_max)
+    if f.tax_status:
+        qs = qs.filter(tax_status__in=f.tax_status)
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.submitter:
+        qs = qs.filter(submitter_id=f.submitter)
+    if f.region:
+        qs = qs.filter(region=f.region)
+    if f.is_beijing is not None:
+        qs = qs.filter(is_beijing=f.is_beijing)
+    if f.has_duplicates is not None:
+        qs = qs.filter(has_duplicates=f.has_duplicates)
+    return qs
+
+
+@dataclass
+class Page:
+    items: list[Invoice]
+    next_cursor: str | None
+    sort: str
+
+
+def _encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        raw: Any = ["dt", value.isoformat()]
+    elif isinstance(value, dt.date):
+        raw = ["d", value.isoformat()]
+    elif isinstance(value, Decimal):
+        raw = ["n", str(value)]
+    else:
+        raw = ["x", None]
+    return base64.urlsafe_b64encode(json.dumps([raw, pk]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        (kind, text), pk = json.loads(base64.urlsafe_b64decode(padded))
+        value: Any = None
+        if kind == "dt":
+            value = dt.datetime.fromisoformat(text)
+        elif kind == "d":
+            value = dt.date.fromisoformat(text)
+        elif kind == "n":
+            value = Decimal(text)
+        elif kind != "x":
+            raise ValueError(kind)
+        return value, int(pk)
+    except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
+        raise InvalidInvoiceData(
+            [{"field": "cursor", "message": "翻页标记无效"}],
+            detail="翻页标记无效或已过期：请从第一页重新开始浏览。",
+        ) from exc
+
+
+def parse_sort(sort: str | None) -> tuple[str, bool]:
+    sort = sort or DEFAULT_SORT
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name not in SORT_FIELDS:
+        allowed = "、".join(SORT_FIELDS)
+        raise InvalidInvoiceData(
+            [{"field": "sort", "message": f"不支持按 {name} 排序"}],
+            detail=f"不支持按 {name} 排序：可用的排序字段是 {allowed}（前加 - 表示倒序）。",
+        )
+    return name, descending
+
+
+def _after_cursor(name: str, descending: bool, value: Any, pk: int) -> Q:
+    # NULLs sort as the largest value on PostgreSQL and the smallest on SQLite.
+    nulls_largest = connection.vendor == "postgresql"
+    nulls_come_later = nulls_largest != descending
+    id_after = Q(id__lt=pk) if descending else Q(id__gt=pk)
+    isnull = Q(**{f"{name}__isnull": True})
+    if value is None:
+        after = isnull & id_after
+        return after if nulls_come_later else after | ~isnull
+    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
+    after = beyond | (Q(**{name: value}) & id_after)
+    return after | isnull if nulls_come_later else after
+
+
+def page_invoices(
+    qs: QuerySet[Invoice], *, sort: str | None = None, cursor: str | None = None, limit: int = 50
+) -> Page:
+    name, descending = parse_sort(sort)
+    if cursor:
+        qs = qs.filter(_after_cursor(name, descending, *_decode_cursor(cursor)))
+    order = [f"-{name}", "-id"] if descending else [name, "id"]
+    rows = list(qs.order_by(*order).select_related("department", "submitter")[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode_cursor(getattr(last, name), last.pk)
+    return Page(items=rows, next_cursor=next_cursor, sort=f"{'-' if descending else ''}{name}")
+
+
+def count_capped(qs: QuerySet[Invoice], cap: int = 10_000) -> tuple[int, bool]:
+    """How many rows match, counting at most `cap` so a count never scans a million rows."""
+    n = qs.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def get_invoice(user: User, invoice_id: int) -> Invoice:
+    """One invoice the user may see; another organisation's is simply not found."""
+    invoice = (
+        visible_invoices(user)
+        .select_related("department", "submitter", "original_invoice")
+        .prefetch_related("items")
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound()
+    return invoice
+
+
+def list_invoices(user: User, f: InvoiceFilter) -> QuerySet[Invoice]:
+    return apply_filter(visible_invoices(user), f)
