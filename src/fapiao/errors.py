@@ -40,6 +40,13 @@ class InvoiceNotFound(FapiaoError):
     detail = "没有找到这张发票：请检查编号是否正确，或确认它属于您有权查看的范围。"
 
 
+class DocumentNotFound(FapiaoError):
+    code = "document_not_found"
+    status = 404
+    title = "文件不存在"
+    detail = "没有找到这份上传的文件：请检查编号是否正确，或确认它是您上传的。"
+
+
 class DuplicateInvoice(FapiaoError):
     code = "duplicate_invoice"
     status = 409

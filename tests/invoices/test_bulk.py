@@ -255,3 +255,24 @@ def test_rows_without_a_number_are_rejected_and_the_rest_stored(
     assert result.created == 4
     assert [index for index, _ in result.rejected] == [2]
     assert "发票号码" in result.rejected[0][1]
+
+
+def test_number_lookup_sorted_like_a_list_uses_the_number_index(
+    users: dict[str, User], org: Organisation, corpus: CorpusGenerator
+) -> None:
+    """Without planner statistics (a database grown upload by upload) SQLite once walked
+    the whole (organisation, issue_date) index for a number looked up through the API."""
+    from django.db import connection
+
+    from fapiao.invoices import selectors
+    from fapiao.invoices.selectors import InvoiceFilter
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics: for 30 rows a scan is right")
+    load(org, users["submitter"], generate(corpus, 30))
+    qs = selectors.list_invoices(users["finance_admin"], InvoiceFilter(invoice_number="1"))
+
+    plan = qs.order_by("-issue_date", "-id")[:51].explain()
+
+    assert "inv_org_number" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

@@ -23,9 +23,11 @@ problems.install(api)
 def _mount() -> None:
     from fapiao.api.me import router as me_router
     from fapiao.invoices.api import router as invoices_router
+    from fapiao.invoices.documents_api import router as documents_router
 
     api.add_router("/invoices", invoices_router)
     api.add_router("/me", me_router)
+    api.add_router("/documents", documents_router)
 
 
 _mount()

@@ -25,14 +25,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fapiao.cli import accounts, query, serve
+    from fapiao.cli import accounts, documents, query, serve
 
     parser = _Parser(prog="fapiao", description="发票管家 Fapiao：发票管理服务的命令行工具")
     sub = parser.add_subparsers(dest="command", metavar="<命令>", parser_class=_Parser)
     serve.add_parsers(sub)
     accounts.add_parsers(sub)
     query.add_parsers(sub)
-    sub.add_parser("extract", help="识别发票文件并输出结果，不需要数据库（fapiao extract 文件 … --json）")
+    documents.add_parsers(sub)
+    sub.add_parser(
+        "extract", help="识别发票文件并输出结果，不需要数据库（fapiao extract 文件 … --json）"
+    )
     sub.add_parser("manage", help="运行任意 Django 管理命令（fapiao manage <命令> …）")
     return parser
 
@@ -47,6 +50,10 @@ def _manage(argv: list[str]) -> int:
 def _run(argv: list[str]) -> int:
     if argv and argv[0] == "manage":
         return _manage(argv[1:])
+    if argv and argv[0] == "import":
+        from fapiao.cli.documents import run_import_command
+
+        return run_import_command(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -134,7 +134,8 @@ class LineItemData:
         )
 
 
-_TEXT_FIELDS = (
+# The schema's header fields, by kind of value; the Django side copies them by these lists.
+TEXT_FIELDS = (
     "invoice_type",
     "invoice_type_name",
     "invoice_code",
@@ -149,7 +150,8 @@ _TEXT_FIELDS = (
     "remarks",
     "issuer",
 )
-_MONEY_FIELDS = ("amount", "tax_amount", "total_amount")
+MONEY_FIELDS = ("amount", "tax_amount", "total_amount")
+RED_LINK_FIELDS = ("original_invoice_code", "original_invoice_number")
 
 
 @dataclass
@@ -192,8 +194,8 @@ class InvoiceData:
 
     def to_schema_dict(self, *, extra: bool = False) -> dict[str, Any]:
         """The invoice fields of extract-output.schema.json; `extra` adds status and links."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in _TEXT_FIELDS}
-        out.update({name: format_money(getattr(self, name)) for name in _MONEY_FIELDS})
+        out: dict[str, Any] = {name: getattr(self, name) for name in TEXT_FIELDS}
+        out.update({name: format_money(getattr(self, name)) for name in MONEY_FIELDS})
         out["issue_date"] = self.issue_date.isoformat() if self.issue_date else None
         out["items"] = [item.to_schema_dict() for item in self.items]
         if extra:

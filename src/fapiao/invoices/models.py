@@ -246,6 +246,11 @@ class Document(models.Model):
     )
     error_code = models.CharField("错误代码", max_length=40, blank=True)
     error_message = models.TextField("错误说明", blank=True)
+    # The reader's output (the extract schema) plus what became of each invoice ("outcome").
+    extraction = models.JSONField("识别结果", default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField("识别次数", default=0)
+    started_at = models.DateTimeField("开始识别时间", null=True, blank=True)
+    finished_at = models.DateTimeField("识别完成时间", null=True, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.core.money import MoneyFormatError, parse_money
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
 from fapiao.invoices.selectors import InvoiceFilter
+from fapiao.invoices.services import MONEY_FIELDS, TEXT_FIELDS
 
 # The error type problems.py reads the Chinese message of, instead of a generic one.
 ERROR_TYPE = "fapiao"
@@ -94,26 +95,7 @@ Money = Annotated[
 Date = Annotated[dt.date | None, BeforeValidator(to_date)]
 
 # Copied onto InvoiceData besides issue_date, tax_status and items.
-HEADER_FIELDS = (
-    "invoice_type",
-    "invoice_type_name",
-    "invoice_code",
-    "invoice_number",
-    "check_code",
-    "region",
-    "buyer_name",
-    "buyer_tax_id",
-    "seller_name",
-    "seller_tax_id",
-    "amount",
-    "tax_amount",
-    "total_amount",
-    "total_amount_cn",
-    "remarks",
-    "issuer",
-    "original_invoice_code",
-    "original_invoice_number",
-)
+HEADER_FIELDS = (*TEXT_FIELDS, *MONEY_FIELDS)
 TAX_STATUS_BY_LABEL = {label: value for value, label in TaxStatus.choices}
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fapiao.accounts.models import Department, Organisation, User
 from fapiao.core import codes
+from fapiao.core import invoice as invoice_fields
 from fapiao.core.categories import tax_category
 from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.core.rules import check_invoice
@@ -31,24 +32,8 @@ from fapiao.invoices.models import (
 log = logging.getLogger(__name__)
 
 # Header fields copied one to one between InvoiceData and Invoice ("" for None in text).
-TEXT_FIELDS = (
-    "invoice_type",
-    "invoice_type_name",
-    "invoice_code",
-    "invoice_number",
-    "check_code",
-    "region",
-    "buyer_name",
-    "buyer_tax_id",
-    "seller_name",
-    "seller_tax_id",
-    "total_amount_cn",
-    "remarks",
-    "issuer",
-    "original_invoice_code",
-    "original_invoice_number",
-)
-MONEY_FIELDS = ("amount", "tax_amount", "total_amount")
+TEXT_FIELDS = (*invoice_fields.TEXT_FIELDS, *invoice_fields.RED_LINK_FIELDS)
+MONEY_FIELDS = invoice_fields.MONEY_FIELDS
 CORRECTABLE_FIELDS = (*TEXT_FIELDS, *MONEY_FIELDS, "issue_date", "tax_status")
 
 

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from fapiao.core.findings import Finding
 from fapiao.core.invoice import InvoiceData
 
-Source = Literal["xml", "ofd_data", "ofd_text", "pdf_text", "qr", "ocr", "derived"]
+# "excel": a tax-platform export; the schema has no value for it (see to_schema_dict).
+Source = Literal["xml", "ofd_data", "ofd_text", "pdf_text", "qr", "ocr", "derived", "excel"]
 Status = Literal["ok", "partial", "failed"]
 
 # The key fields: a wrong one must never come out unflagged (issue 3).
@@ -53,6 +54,9 @@ class RawInvoice:
     confidence: dict[str, float] = field(default_factory=dict)
     qr_text: str | None = None  # a QR payload seen on the page, for cross-checking
     page: int | None = None  # 1-based page where the invoice starts
+    # Facts a reader found that InvoiceData has no field for, e.g. the Excel export's
+    # risk_level (发票风险等级) and status (发票状态 as written).
+    extras: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,7 +72,9 @@ class ExtractedInvoice:
     def to_schema_dict(self) -> dict[str, Any]:
         out = self.data.to_schema_dict()
         out["confidence"] = dict(self.confidence)
-        out["sources"] = dict(self.sources)
+        # The schema's source enum predates the Excel import; a platform export is the
+        # platform's own structured data, so it is reported as "xml".
+        out["sources"] = {k: ("xml" if v == "excel" else v) for k, v in self.sources.items()}
         out["needs_review"] = list(self.needs_review)
         out["findings"] = [f.to_dict() for f in self.findings]
         return out

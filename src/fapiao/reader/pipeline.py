@@ -28,7 +28,7 @@ _READERS: dict[str, Reader] = {}
 _LAZY_MODULES = {
     "pdf": "fapiao.reader.pdf_text",
     "image": "fapiao.reader.image",
-    "xlsx": "fapiao.reader.xlsx",
+    "xlsx": "fapiao.reader.xlsx_export",
 }
 _FORMAT_NAMES = {"pdf": "PDF", "image": "图片", "xlsx": "Excel"}
 CORRUPT_MESSAGE = "文件已损坏或不完整：请重新下载原件后再上传。"

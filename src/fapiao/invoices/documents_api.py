@@ -1,0 +1,126 @@
+"""Uploads REST API (/api/v1/documents): store originals and queue their reading, then
+report each document's state. A user sees the documents they uploaded; roles that see
+the whole organisation see all of its documents; another organisation's is a 404."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import File, Path, Query, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from fapiao.accounts.models import User
+from fapiao.errors import DocumentNotFound, PermissionDenied
+from fapiao.invoices import document_schemas as out
+from fapiao.invoices import ingest
+from fapiao.invoices.models import Document, DocumentState
+from fapiao.invoices.presenters import ProblemOut
+from fapiao.invoices.tasks import enqueue_reading
+
+log = logging.getLogger(__name__)
+router = Router(tags=["上传文件"])
+
+MAX_ID = 2**63 - 1
+PROBLEMS: dict[int, Any] = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut}
+DocumentId = Path(..., ge=1, le=MAX_ID, description="文件编号（id）")
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def visible_documents(user: User) -> QuerySet[Document]:
+    if not user.is_authenticated or user.organisation_id is None:
+        return Document.objects.none()
+    qs = Document.objects.filter(organisation_id=user.organisation_id)
+    return qs if user.sees_whole_organisation else qs.filter(uploaded_by_id=user.pk)
+
+
+@router.post(
+    "",
+    response={202: out.UploadOut, 403: ProblemOut, **PROBLEMS},
+    summary="上传发票文件（可多个）",
+    description="multipart 表单，字段名 `files`，可重复。每个文件先保存原件，立即返回 202 和"
+    "文件编号；识别在后台进行，用 `GET /api/v1/documents/{id}` 查看进度（queued / processing"
+    " / done / failed）。同一组织再次上传完全相同的文件，返回已有的文件记录。",
+)
+def upload(request: HttpRequest, files: File[list[UploadedFile]]) -> Status[dict[str, Any]]:
+    user = _user(request)
+    if user.organisation is None:
+        raise PermissionDenied("您的账户不属于任何组织，不能上传发票：请联系系统管理员。")
+    stored: list[tuple[str, ingest.Upload | None]] = []
+    for upload_file in files:
+        name = upload_file.name or ""
+        try:
+            upload_result = ingest.store_upload(
+                organisation=user.organisation,
+                user=user,
+                name=name,
+                stream=upload_file,
+                content_type=upload_file.content_type or "",
+                enqueue=enqueue_reading,
+            )
+        except Exception:
+            # One file that cannot be stored must not cost the others theirs.
+            log.exception("storing an upload for org %s failed", user.organisation_id)
+            upload_result = None
+        stored.append((name, upload_result))
+    # Re-read: with an immediate task backend the reading may already have finished.
+    fresh = Document.objects.in_bulk([u.document.pk for _, u in stored if u is not None])
+    return Status(
+        202,
+        {
+            "documents": [
+                out.uploaded(fresh[u.document.pk], existing=u.existing)
+                if u is not None
+                else out.not_stored(name)
+                for name, u in stored
+            ]
+        },
+    )
+
+
+@router.get(
+    "",
+    response={200: out.DocumentPage, **PROBLEMS},
+    summary="我上传的文件",
+    description="按上传时间倒序；翻页用上一页的 `next_before`。财务管理员、系统管理员和客服"
+    "看到本组织全部上传。",
+)
+def list_documents(
+    request: HttpRequest,
+    state: DocumentState | None = None,
+    before: int | None = Query(None, ge=1, le=MAX_ID, description="上一页的 next_before"),
+    limit: int = Query(50, ge=1, le=500, description="每页条数，最多 500"),
+) -> dict[str, Any]:
+    qs = visible_documents(_user(request))
+    if state:
+        qs = qs.filter(state=state)
+    if before:
+        qs = qs.filter(pk__lt=before)
+    page = list(qs.order_by("-pk")[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        "items": [out.summary(doc) for doc in page],
+        "next_before": page[-1].pk if more else None,
+    }
+
+
+@router.get(
+    "/{document_id}",
+    response={200: out.DocumentDetail, **PROBLEMS},
+    summary="查看一个上传文件的识别状态和结果",
+    description="state 为 failed 时 error_code 和 error_message 说明原因；done 时 invoice_ids "
+    "为识别出的发票，duplicate_of 为已经提交过的发票。",
+)
+def get_document(request: HttpRequest, document_id: int = DocumentId) -> dict[str, Any]:
+    user = _user(request)
+    doc = visible_documents(user).filter(pk=document_id).first()
+    if doc is None:
+        raise DocumentNotFound()
+    return out.detail(doc, user)
