@@ -165,6 +165,16 @@ def list_pages(
     return out
 
 
+def _yardstick() -> float:
+    """Best of five: how fast this machine runs plain Python right now."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def _verdict(measured: float | None, target: float) -> str:
     return "—" if measured is None else ("PASS" if measured <= target else "MISS")
 
@@ -176,7 +186,8 @@ def print_report(f: Figures) -> None:
     lists = percentiles(all_lists, 50, 95, 99)
     print(f"\n== {f.db}: {f.vendor_version}; {f.count:,} invoices in one organisation ==")
     print(f"machine: {os.cpu_count()} CPUs, load average {f.load_before:.1f} before / "
-          f"{f.load_after:.1f} after")  # fmt: skip
+          f"{f.load_after:.1f} after; CPU yardstick sum(range(10**6)) = {_yardstick():.0f} ms "
+          "(a current desktop core: ~10 ms)")  # fmt: skip
     if f.load_seconds is not None:
         print(
             f"corpus generator alone: {f.gen_rate:,.0f} invoices/s header-only, "

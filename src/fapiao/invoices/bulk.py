@@ -302,4 +302,10 @@ def refresh_statistics() -> None:
         if connection.vendor == "sqlite":
             # A sample per index is enough for the choices at stake, and keeps it fast.
             cursor.execute("PRAGMA analysis_limit=2000")
-        cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {table}")
+        elif connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            # VACUUM also marks the new pages all-visible, so that counts and covered list
+            # queries are answered from the indexes alone (autovacuum would, minutes later).
+            cursor.execute(f"VACUUM (ANALYZE) {table}")

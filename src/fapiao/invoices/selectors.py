@@ -149,28 +149,45 @@ def parse_sort(sort: str | None) -> tuple[str, bool]:
     return name, descending
 
 
-def _after_cursor(name: str, descending: bool, value: Any, pk: int) -> Q:
-    # NULLs sort as the largest value on PostgreSQL and the smallest on SQLite.
+def _after_cursor(name: str, descending: bool, value: Any, pk: int) -> list[Q]:
+    """The rows after the cursor as consecutive runs in sort order, each one index range.
+
+    A single OR of the runs would select the same rows, but no database bounds an index
+    scan by an OR: every page would walk the index from the first row (a second per deep
+    page at a million rows). NULLs sort as the largest value on PostgreSQL and the
+    smallest on SQLite, so they form a run before or after the non-NULL values.
+    """
     nulls_largest = connection.vendor == "postgresql"
     nulls_come_later = nulls_largest != descending
     id_after = Q(id__lt=pk) if descending else Q(id__gt=pk)
     isnull = Q(**{f"{name}__isnull": True})
     if value is None:
-        after = isnull & id_after
-        return after if nulls_come_later else after | ~isnull
-    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
-    after = beyond | (Q(**{name: value}) & id_after)
-    return after | isnull if nulls_come_later else after
+        rest_of_nulls = isnull & id_after
+        return [rest_of_nulls] if nulls_come_later else [rest_of_nulls, ~isnull]
+    op = "lt" if descending else "gt"
+    # The bound repeats what the OR implies, in a form an index scan can start from.
+    bound = Q(**{f"{name}__{op}e": value})
+    after = bound & (Q(**{f"{name}__{op}": value}) | (Q(**{name: value}) & id_after))
+    return [after, isnull] if nulls_come_later else [after]
 
 
 def page_invoices(
     qs: QuerySet[Invoice], *, sort: str | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page:
     name, descending = parse_sort(sort)
-    if cursor:
-        qs = qs.filter(_after_cursor(name, descending, *_decode_cursor(cursor)))
+    runs = _after_cursor(name, descending, *_decode_cursor(cursor)) if cursor else [Q()]
     order = [f"-{name}", "-id"] if descending else [name, "id"]
-    rows = list(qs.order_by(*order).select_related("department", "submitter")[: limit + 1])
+    # Sort and cut the ids first, then fetch whole rows for the page only: the database
+    # sorts narrow (key, id) records (from an index alone where one covers the filter)
+    # instead of every wide matching row with its JSON.
+    ids: list[int] = []
+    for run in runs:
+        wanted = limit + 1 - len(ids)
+        ids += qs.filter(run).order_by(*order).values_list("id", flat=True)[:wanted]
+        if len(ids) > limit:
+            break
+    by_id = Invoice.objects.select_related("department", "submitter").in_bulk(ids)
+    rows = [by_id[pk] for pk in ids]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
