@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fapiao.accounts",
     "fapiao.invoices",
+    "fapiao.review",
+    "fapiao.notify",
+    "fapiao.lookup",
+    "fapiao.analytics",
+    "fapiao.feedback",
     "fapiao.web",
 ]
 
@@ -74,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fapiao.web.nav.navigation",
             ],
         },
     },

@@ -9,4 +9,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("fapiao.web.urls")),
+    path("", include("fapiao.review.urls")),
+    path("", include("fapiao.notify.urls")),
+    path("", include("fapiao.lookup.urls")),
+    path("", include("fapiao.analytics.urls")),
+    path("", include("fapiao.feedback.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "fapiao.analytics"
+    verbose_name = "数据分析"

@@ -1,0 +1,7 @@
+"""Pages of fapiao.notify, included at the site root by fapiao.urls."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
