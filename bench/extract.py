@@ -3,7 +3,8 @@ the project's rendered corpus, in one process after warm-up.
 
     .venv/bin/python bench/extract.py [--n 300]
 
-Targets (issue 3): XML and OFD <= 10 ms per file. Other formats join as their readers land.
+Targets (issue 3): XML and OFD <= 10 ms per file. `--photos N` adds photos and scans
+(bench/extract_photo.py: speed and field-level accuracy).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def _report(label: str, times: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=300, help="rendered invoices per format")
+    parser.add_argument(
+        "--photos", type=int, default=0, help="also N corpus photos/scans (bench/extract_photo.py)"
+    )
     args = parser.parse_args()
     corpus = CorpusGenerator(11, today=TODAY)
     invoices = list(corpus.invoices(args.n, start=date(2019, 1, 1), end=date(2025, 5, 31)))
@@ -65,6 +69,11 @@ def main() -> None:
         sets["samples ofd (x20)"] = [(p.name, p.read_bytes()) for p in SAMPLES.glob("*.ofd")]
     for label, files in sets.items():
         _report(label, _time(files, repeat=20 if label.startswith("samples") else 1))
+    if args.photos:
+        import extract_photo  # bench/ is on sys.path when run as a script
+
+        photos = extract_photo.corpus(args.photos, 1) + extract_photo.samples()
+        extract_photo.report(extract_photo.run(photos))
 
 
 if __name__ == "__main__":

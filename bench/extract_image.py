@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from fapiao.reader import image_prep, ocr  # noqa: E402
+from fapiao.reader import image, image_prep, ocr  # noqa: E402
 from fapiao.reader.base import Limits  # noqa: E402
 from fapiao.reader.pipeline import extract_bytes  # noqa: E402
 
@@ -42,10 +42,12 @@ def run(files: list[Path], *, repeat: int = 3) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path in files:
         blob = path.read_bytes()
-        # The bare OCR call on what the reader gives the engine: decoded and downscaled.
-        pixels, _ = image_prep.scaled(
-            image_prep.decode(blob, limits=Limits()), image_prep.OCR_LONG_SIDE
+        # The bare OCR call on what the reader gives the engine: the page cut out of the
+        # photo, straightened and scaled, turned as the QR says.
+        pixels, qr = image.prepare(
+            image_prep.decode(blob, limits=Limits(), long_side=image.DECODE_LONG_SIDE)
         )
+        turn = qr.rotation if qr else None
         reads: list[float] = []
         bare: list[float] = []
         status = ""
@@ -55,7 +57,7 @@ def run(files: list[Path], *, repeat: int = 3) -> dict[str, Any]:
             reads.append(time.perf_counter() - started)
             status = result.status
             started = time.perf_counter()
-            ocr.recognise(pixels)
+            ocr.read_page(pixels, turn=turn)
             bare.append(time.perf_counter() - started)
         read_median, ocr_median = statistics.median(reads), statistics.median(bare)
         out[path.name] = {

@@ -43,6 +43,9 @@ def run(db: str, args: argparse.Namespace) -> int:
     if args.skip_load:
         print(f"[{db}] --skip-load: reusing {stored:,} stored invoices", flush=True)
         figures.count = stored
+        from fapiao.invoices.bulk import refresh_statistics
+
+        refresh_statistics()  # migrations may have added indexes since the load
     else:
         if stored:
             raise SystemExit(f"[{db}] the bench database is not empty ({stored:,} invoices)")

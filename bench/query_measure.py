@@ -140,7 +140,7 @@ def _deep_cursor(qs: Any, sort: str) -> str | None:
 def list_pages(
     user: Any, quarters: list[tuple[dt.date, dt.date]], departments: list[int]
 ) -> dict[str, list[float]]:
-    """page_invoices + count_capped (as the list endpoint calls them), first and deep page."""
+    """page_invoices + page_total (as the list endpoint calls them), first and deep page."""
     from decimal import Decimal
 
     from fapiao.invoices import selectors
@@ -156,7 +156,7 @@ def list_pages(
             for page, cursor in (("first", None), ("deep", _deep_cursor(qs, sort))):
                 started = time.perf_counter_ns()
                 result = selectors.page_invoices(qs, sort=sort, cursor=cursor, limit=50)
-                selectors.count_capped(qs)
+                selectors.page_total(qs, result, first_page=cursor is None)
                 elapsed = (time.perf_counter_ns() - started) / 1e6
                 if rep and (cursor or page == "first"):
                     out.setdefault(f"{label} [{page}]", []).append(elapsed)

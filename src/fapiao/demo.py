@@ -28,6 +28,8 @@ from fapiao.accounts.roles import Role
 from fapiao.errors import DuplicateInvoice, FapiaoError
 from fapiao.invoices.models import Invoice, ReviewStatus, Source, TaxStatus
 from fapiao.invoices.services import record_invoice
+from fapiao.notify import demo as notify_demo
+from fapiao.review import demo as review_demo
 
 DEMO_ORG = "北京示例科技有限公司"
 # One memorable password for every demo login, printed by `fapiao serve --demo`; it passes
@@ -240,6 +242,11 @@ def _load(generator: Any, *, invoices: int, seed: int) -> DemoResult:
 
     duplicates = _resubmit(corpus, rng, org, recorded, submitters)
     _review_history(rng, today, [inv for inv, _ in recorded])
+    review_demo.seed_review_history(org, seed=seed)
+    notify_demo.seed_inbox(org, seed=seed)
+    importlib.import_module("fapiao.feedback.demo").seed_feedback(org, seed=seed)
+    importlib.import_module("fapiao.lookup.demo").seed_sources(org, seed=seed)
+    importlib.import_module("fapiao.analytics.demo").seed_analytics(org, seed=seed)
     return DemoResult(
         organisation=org, created=True, invoices=len(recorded), duplicates=duplicates, red=red
     )

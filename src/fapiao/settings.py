@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fapiao.lookup.maintenance.MaintenanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fapiao.web.middleware.FapiaoErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fapiao.web.nav.navigation",
+                "fapiao.notify.context.unread_badge",
             ],
         },
     },
@@ -157,6 +159,24 @@ MAX_UPLOAD_BYTES = int(env("FAPIAO_MAX_UPLOAD_MB")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PAGE_SIZE = min(int(env("FAPIAO_PAGE_SIZE")), 500)
+
+# Notification email (fapiao.notify): SMTP when a host is set, otherwise one file per
+# message under the data folder (printing them would bury the server's own output).
+EMAIL_HOST = env("FAPIAO_SMTP_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
+EMAIL_PORT = int(env("FAPIAO_SMTP_PORT"))
+EMAIL_HOST_USER = env("FAPIAO_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("FAPIAO_SMTP_PASSWORD")
+EMAIL_USE_SSL = env("FAPIAO_SMTP_TLS").strip().lower() == "ssl"
+EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("FAPIAO_SMTP_TLS")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("FAPIAO_SMTP_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {
     "default": {

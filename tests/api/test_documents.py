@@ -232,7 +232,8 @@ def test_the_database_queue_and_the_worker_read_the_upload(
     with override_settings(TASKS=DB_TASKS):
         [entry] = accepted(post_files(api_as(users["submitter"]), ("a.xml", render_xml(inv))))
         assert entry["state"] == "queued"
-        assert DBTaskResult.objects.count() == 1
+        reading = DBTaskResult.objects.filter(task_path__endswith=".read_document")
+        assert reading.count() == 1
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         doc = Document.objects.get(pk=entry["id"])
         assert doc.state == DocumentState.DONE, doc.error_message
@@ -244,7 +245,9 @@ def test_the_database_queue_and_the_worker_read_the_upload(
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert Invoice.objects.count() == 1
         assert Document.objects.get(pk=doc.pk).attempts == 1
-        assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+        # Other apps may queue their own follow-up work (e.g. analytics re-categorising);
+        # what matters here is that both readings ran and the second one changed nothing.
+        assert reading.filter(status="SUCCESSFUL").count() == 2
 
 
 def test_a_file_that_cannot_be_stored_does_not_cost_the_others_theirs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -14,6 +15,7 @@ from fapiao.invoices.selectors import (
     get_invoice,
     list_invoices,
     page_invoices,
+    page_total,
 )
 
 
@@ -57,6 +59,23 @@ def test_pages_cover_every_row_once(users, stored, sort, limit):
     )
 
 
+@pytest.mark.parametrize("sort", ["-issue_date", "total_amount"])
+def test_pages_fetched_whole_are_the_same_pages(users, stored, sort):
+    """few=True (a number lookup) skips the ids-first step, not a row or the order."""
+    qs = list_invoices(users["finance_admin"], InvoiceFilter())
+    cursors: list[str | None] = [None, None]
+    while True:
+        pages = [
+            page_invoices(qs, sort=sort, cursor=cursor, limit=4, few=few)
+            for cursor, few in zip(cursors, (False, True), strict=True)
+        ]
+        assert [i.pk for i in pages[0].items] == [i.pk for i in pages[1].items]
+        assert pages[0].next_cursor == pages[1].next_cursor
+        cursors = [p.next_cursor for p in pages]
+        if cursors[0] is None:
+            break
+
+
 def test_ties_are_broken_by_id_in_the_sort_direction(users, stored):
     qs = list_invoices(
         users["finance_admin"],
@@ -94,6 +113,44 @@ def test_count_is_capped(users, stored):
     assert count_capped(qs) == (len(stored), False)
     assert count_capped(qs, cap=5) == (5, True)
     assert count_capped(qs, cap=len(stored)) == (len(stored), False)
+
+
+def test_page_total_counts_without_a_query_only_when_the_first_page_holds_all(
+    users, stored, django_assert_num_queries
+):
+    qs = list_invoices(users["finance_admin"], InvoiceFilter())
+    whole = page_invoices(qs, limit=50)
+    with django_assert_num_queries(0):
+        assert page_total(qs, whole, first_page=True) == (len(stored), False)
+    first = page_invoices(qs, limit=5)
+    assert page_total(qs, first, first_page=True) == (len(stored), False)
+    # A later page that happens to be the last still reports the whole filter's count.
+    last = page_invoices(qs, limit=50, cursor=first.next_cursor)
+    assert len(last.items) == len(stored) - 5
+    assert page_total(qs, last, first_page=False) == (len(stored), False)
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [(None, "5000"), ("1000", None), ("1000", "5000"), ("0", "1"), ("900", "1000"), ("=", "=")],
+)
+def test_amount_ranges_select_exactly_the_bounded_rows(users, stored, low, high):
+    """Broad ranges are hinted to SQLite's planner, narrow ones not: same rows either way."""
+    amounts = sorted(i.total_amount for i in stored if i.total_amount is not None)
+    median = amounts[len(amounts) // 2]
+    lo, hi = (median if v == "=" else Decimal(v) if v is not None else None for v in (low, high))
+    qs = list_invoices(users["finance_admin"], InvoiceFilter(amount_min=lo, amount_max=hi))
+    expected = {
+        i.pk
+        for i in stored
+        if i.total_amount is not None
+        and (lo is None or i.total_amount >= lo)
+        and (hi is None or i.total_amount <= hi)
+    }
+    assert {i.pk for i in page_invoices(qs, sort="-created_at", limit=100).items} == expected
+    assert count_capped(qs) == (len(expected), False)
+    if low == "=":
+        assert expected
 
 
 def test_unknown_sort_and_bad_cursor_are_explained(users, stored):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from fapiao.analytics import views
+
+urlpatterns: list[URLPattern] = [
+    path("analytics/", views.dashboard_page, name="analytics-dashboard"),
+]

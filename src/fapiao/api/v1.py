@@ -21,6 +21,7 @@ problems.install(api)
 
 
 def _mount() -> None:
+    from fapiao.analytics.api import budgets_router
     from fapiao.analytics.api import router as analytics_router
     from fapiao.api.me import router as me_router
     from fapiao.feedback.api import router as feedback_router
@@ -39,6 +40,7 @@ def _mount() -> None:
     api.add_router("/notifications", notify_router)
     api.add_router("/lookup", lookup_router)
     api.add_router("/analytics", analytics_router)
+    api.add_router("/budgets", budgets_router)
     api.add_router("/feedback", feedback_router)
 
 

@@ -129,6 +129,23 @@ def _load_demo(invoices: int) -> None:
     print_logins(result, stdout=sys.stdout)
 
 
+def _start_demo_tax_platform() -> Any:
+    """The demo verifies against a local tax-platform simulator holding the demo invoices,
+    unless FAPIAO_TAX_PLATFORM_URL already points at a gateway. The worker child inherits
+    the URL through the environment."""
+    if os.environ.get("FAPIAO_TAX_PLATFORM_URL"):
+        return None
+    from fapiao.cli.lookup import add_invoices_from_db
+    from fapiao.lookup.simulator import TaxPlatformSimulator
+
+    simulator = TaxPlatformSimulator("127.0.0.1", 0)
+    add_invoices_from_db(simulator)
+    simulator.start()
+    os.environ["FAPIAO_TAX_PLATFORM_URL"] = simulator.url
+    print(f"演示用税务平台模拟服务：{simulator.url}", flush=True)
+    return simulator
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
@@ -136,8 +153,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print("正在检查并更新数据库结构…", flush=True)
     migrate(verbosity=0)
+    simulator = None
     if args.demo:
         _load_demo(args.demo_invoices)
+        simulator = _start_demo_tax_platform()
     # The server threads open their own connections; do not share the start-up one.
     connections.close_all()
 
@@ -160,6 +179,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"\n发票管家已启动：http://{host}:{args.port}/", flush=True)
     worker = "后台任务进程已启动。" if supervisor else "未启动后台任务进程（--no-worker）。"
     print(f"{worker}按 Ctrl+C 停止。", flush=True)
+    if not settings.EMAIL_HOST:
+        print(
+            "未设置邮件服务器（FAPIAO_SMTP_HOST）：通知邮件保存为文件，"
+            f"在 {settings.EMAIL_FILE_PATH}",
+            flush=True,
+        )
     try:
         server.run()
     except KeyboardInterrupt:
@@ -172,6 +197,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server.close()
         if supervisor is not None:
             supervisor.stop()
+        if simulator is not None:
+            simulator.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     print("发票管家已停止。", flush=True)
@@ -226,6 +253,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     _wait_for_schema(poll_seconds=2.0)
+    # Notification outbox: enqueue what a crash left unsent, then due retries periodically.
+    from fapiao.notify.sweeper import start_sweeper
+
+    start_sweeper()
+    # Ticket deadlines: escalation notices before and at an SLA breach.
+    from fapiao.feedback.watch import start_deadline_watch
+
+    start_deadline_watch()
     options: dict[str, Any] = {"interval": args.interval, "batch": args.batch}
     if args.queue_name:
         options["queue_name"] = args.queue_name

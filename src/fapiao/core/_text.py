@@ -26,6 +26,8 @@ def is_digits(text: str) -> bool:
 
 def strip_spaces(text: str) -> str:
     """Without whitespace and invisible format characters (zero-width space, BOM, …)."""
+    if text.isalnum():  # neither whitespace nor format characters: the usual code or id
+        return text
     text = "".join(text.split())  # split() drops exactly the characters isspace() accepts
     if text.isascii():  # format (Cf) characters are never ASCII
         return text

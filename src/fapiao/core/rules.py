@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from fapiao.core import codes, kinds
 from fapiao.core.findings import Finding, Severity
 from fapiao.core.invoice import NOT_TAXED, TAX_FREE, InvoiceData, find_original_invoice
-from fapiao.core.money import MoneyFormatError, format_money, parse_chinese_upper
+from fapiao.core.money import (
+    CENT,
+    MoneyFormatError,
+    format_money,
+    parse_chinese_upper,
+    to_chinese_upper,
+)
 from fapiao.core.taxid import check_tax_id
 
 RULE_CODES: dict[str, Severity] = {
@@ -45,6 +52,12 @@ LINE_TAX_TOLERANCE = Decimal("0.01")
 SUMMARY_LINE_MARKERS = ("详见销货清单", "详见清单", "详见销售清单")
 
 Rule = Callable[[InvoiceData, datetime.date], Iterator[Finding]]
+
+# Bulk imports run every rule on a million invoices, so the pure helpers that several rules
+# call with the same arguments are memoised (their results are immutable): the code/number
+# decoding is asked twice per invoice, and printed titles repeat from invoice to invoice.
+_decode = lru_cache(maxsize=64)(codes.decode)
+_kind_from_name = lru_cache(maxsize=256)(kinds.kind_from_name)
 
 
 def _finding(code: str, message: str, field: str | None = None) -> Finding:
@@ -104,6 +117,8 @@ def _total(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
 def _cn_amount(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
     if not inv.total_amount_cn:
         return
+    if _is_upper_of(inv.total_amount_cn, inv.total_amount):
+        return  # the common case, checked by writing the 大写 (3x faster than reading it)
     try:
         value = parse_chinese_upper(inv.total_amount_cn)
     except MoneyFormatError:
@@ -120,6 +135,17 @@ def _cn_amount(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
             f"{_money(inv.total_amount)} 不符：请核对，大小写不一致的发票不能报销。",
             "total_amount_cn",
         )
+
+
+def _is_upper_of(text: str, total: Decimal | None) -> bool:
+    """True when `text` is exactly the 大写 of `total` (a whole number of fen), which
+    parse_chinese_upper would read back as `total`; False only means "read it to know"."""
+    if total is None:
+        return False
+    try:
+        return total == total.quantize(CENT) and to_chinese_upper(total) == text
+    except (MoneyFormatError, ArithmeticError):
+        return False
 
 
 def _line_sums(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
@@ -187,7 +213,7 @@ def _tax_rates(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
 
 def _kind(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
     declared = inv.invoice_type
-    printed = kinds.kind_from_name(inv.invoice_type_name) if inv.invoice_type_name else None
+    printed = _kind_from_name(inv.invoice_type_name) if inv.invoice_type_name else None
     if declared and printed and declared != printed:
         yield _finding(
             "kind_mismatch",
@@ -196,7 +222,7 @@ def _kind(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
             "invoice_type",
         )
     kind = declared or printed
-    info = codes.decode(inv.invoice_code, inv.invoice_number, today=today)
+    info = _decode(inv.invoice_code, inv.invoice_number, today=today)
     if not kind or info is None:
         return
     name = kinds.kind_name(kind) or kind
@@ -215,7 +241,7 @@ def _kind(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
 
 
 def _region(inv: InvoiceData, today: datetime.date) -> Iterator[Finding]:
-    info = codes.decode(inv.invoice_code, inv.invoice_number, today=today)
+    info = _decode(inv.invoice_code, inv.invoice_number, today=today)
     if info is not None and info.region_code is not None:
         if info.is_beijing:
             return

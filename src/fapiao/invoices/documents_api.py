@@ -46,7 +46,10 @@ def visible_documents(user: User) -> QuerySet[Document]:
     summary="上传发票文件（可多个）",
     description="multipart 表单，字段名 `files`，可重复。每个文件先保存原件，立即返回 202 和"
     "文件编号；识别在后台进行，用 `GET /api/v1/documents/{id}` 查看进度（queued / processing"
-    " / done / failed）。同一组织再次上传完全相同的文件，返回已有的文件记录。",
+    " / done / failed）。同一组织再次上传完全相同的文件，返回已有的文件记录。识别出的发票"
+    "先处于 processing（待上传人核对），上传人核对后用 `POST /api/v1/invoices/{id}/transitions`"
+    "（action=submit）提交审核。电子税务局导出的发票清单（.xlsx）按平台导入处理，结果见"
+    " extraction.import。",
 )
 def upload(request: HttpRequest, files: File[list[UploadedFile]]) -> Status[dict[str, Any]]:
     user = _user(request)

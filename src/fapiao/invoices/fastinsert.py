@@ -12,7 +12,8 @@ by multi-row INSERT ... RETURNING.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -33,6 +34,20 @@ def _is_plain(field: models.Field) -> bool:
     return isinstance(field, _PLAIN) and not overridden
 
 
+def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """The database form of one field's values."""
+    if connection.vendor == "postgresql" and isinstance(field, models.JSONField):
+        # COPY sends text, so JSON goes as its text (the server reads it into jsonb just
+        # as it reads Django's Jsonb wrapper, which psycopg would serialise row by row).
+        encoder = field.encoder
+
+        def to_json(value: Any) -> Any:
+            return None if value is None else json.dumps(value, cls=encoder)
+
+        return to_json
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Insert `objs` (all new) and set their pks, as bulk_create would (auto_now included)."""
     if not objs:
@@ -46,24 +61,24 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
             for obj in objs:
                 setattr(obj, field.attname, now)
     read = attrgetter(*(f.attname for f in fields))
-    converted = [(i, f) for i, f in enumerate(fields) if not _is_plain(f)]
+    converted = [(i, _converter(f, connection)) for i, f in enumerate(fields) if not _is_plain(f)]
     # Dates, timestamps (one `now` per call) and empty JSON repeat from row to row: convert
     # each such value once.
     memos: list[dict[Any, Any]] = [{} for _ in converted]
     rows = []
     for obj in objs:
         row = list(read(obj))
-        for (i, field), memo in zip(converted, memos, strict=True):
+        for (i, convert), memo in zip(converted, memos, strict=True):
             value = row[i]
             if isinstance(value, (list, dict)):
                 key: Any = type(value) if not value else None
             else:
                 key = value if isinstance(value, dt.date) or value is None else None
             if key is None:
-                row[i] = field.get_db_prep_save(value, connection)
+                row[i] = convert(value)
                 continue
             if key not in memo:
-                memo[key] = field.get_db_prep_save(value, connection)
+                memo[key] = convert(value)
             row[i] = memo[key]
         rows.append(row)
     table = connection.ops.quote_name(meta.db_table)

@@ -29,7 +29,15 @@ from fapiao.core import codes
 from fapiao.core.taxid import mask_tax_id
 from fapiao.errors import DuplicateInvoice, InvalidInvoiceData
 from fapiao.invoices import services
-from fapiao.invoices.models import Document, DocumentState, Invoice, Source, original_path
+from fapiao.invoices.models import (
+    Document,
+    DocumentState,
+    Invoice,
+    ReviewStatus,
+    Source,
+    original_path,
+)
+from fapiao.invoices.upload_import import import_document, is_platform_export
 from fapiao.reader.base import ExtractedInvoice, Limits
 from fapiao.reader.pipeline import extract_bytes
 
@@ -206,6 +214,10 @@ def _record(doc: Document, inv: ExtractedInvoice, prior: set[int]) -> dict[str, 
         return {"invoice_id": exc.existing_id, "duplicate": True}
     except InvalidInvoiceData as exc:
         return {"invoice_id": None, "duplicate": False, "error": exc.detail}
+    if doc.uploaded_by_id is not None:
+        # A reading waits for its uploader to check it and press 提交审核 (the scan page;
+        # review action "submit"): reviewers never see a reading nobody confirmed.
+        Invoice.objects.filter(pk=invoice.pk).update(status=ReviewStatus.PROCESSING)
     return {"invoice_id": invoice.pk, "duplicate": False}
 
 
@@ -230,6 +242,12 @@ def read_document(*, document_id: int) -> Document | None:
         except FileNotFoundError:
             log.error("original of document %s is missing from storage", doc.pk)
             _finish(doc, DocumentState.FAILED, code="file_missing", message=MISSING_FILE_MESSAGE)
+            return doc
+        if is_platform_export(blob, doc.original_name):
+            # A platform export lists many invoices with their statuses: imported, not read.
+            imported = import_document(doc, blob)
+            doc.extraction = imported.extraction
+            _finish(doc, imported.state, code=imported.code, message=imported.message)
             return doc
         result = extract_bytes(
             blob, filename=doc.original_name, limits=limits(), today=timezone.localdate()

@@ -47,8 +47,14 @@ class Source(models.TextChoices):
 
 
 class Invoice(models.Model):
+    # No index of its own: every index of the table below leads with the organisation, so
+    # one more would only cost each insert (a million-row import maintains 16, not 17).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invoices", verbose_name="组织"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invoices",
+        verbose_name="组织",
+        db_index=False,
     )
     department = models.ForeignKey(
         Department,
@@ -160,8 +166,21 @@ class Invoice(models.Model):
                 ],
                 name="inv_org_date",
             ),
+            # Sorting by amount within a date range (and type or status) walks this index in
+            # amount order and checks those filters in it, never reading a row: PostgreSQL
+            # chooses this walk, and without the filter columns here it read ~1 row of the
+            # table per 50 skipped (0.1-0.25 s a page at a million invoices).
             models.Index(
-                fields=["organisation", "total_amount", "id", "created_at"], name="inv_org_total"
+                fields=[
+                    "organisation",
+                    "total_amount",
+                    "id",
+                    "created_at",
+                    "issue_date",
+                    "invoice_type",
+                    "tax_status",
+                ],
+                name="inv_org_total",
             ),
             models.Index(fields=["organisation", "created_at", "id"], name="inv_org_created"),
             models.Index(fields=["organisation", "seller_tax_id"], name="inv_org_seller"),

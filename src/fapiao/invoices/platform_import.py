@@ -154,6 +154,14 @@ def _update(invoice: Invoice, raw: RawInvoice, report: ImportReport) -> None:
     invoice.updated_at = timezone.now()
     invoice.save(update_fields=[*changes, "findings", "updated_at"])
     FieldCorrection.objects.bulk_create(records)
+    if "tax_status" in changes:
+        # The review app records it and tells the reviewer when the invoice is under review.
+        from fapiao.review.alerts import tax_status_changed
+
+        before = next(r.before for r in records if r.field == "tax_status")
+        tax_status_changed(
+            invoice=invoice, before=before, after=changes["tax_status"], source="税务平台导入"
+        )
     report.status_updates += "tax_status" in changes
     report.risk_updates += "risk_flag" in changes
 

@@ -117,7 +117,7 @@ class InvoicePage(Schema):
     items: list[InvoiceSummary]
     next_cursor: str | None = Field(None, description="下一页的 cursor；为空表示已是最后一页")
     sort: str
-    total: int = Field(..., description="符合条件的发票数（最多数到 total_cap）")
+    total: int = Field(..., description="符合条件的发票数（最多数到 10000，再多时见 total_capped）")
     total_capped: bool = Field(..., description="为 true 时实际数量超过 total")
 
 

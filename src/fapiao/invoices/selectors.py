@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 from fapiao.accounts.models import User
 from fapiao.errors import InvalidInvoiceData, InvoiceNotFound
@@ -58,6 +59,38 @@ def _party_q(prefix: str, text: str) -> Q:
     return Q(**{f"{prefix}_name__icontains": text})
 
 
+class _Broad(ExpressionWrapper):
+    """A condition most rows meet, said so to SQLite's planner (likelihood(…, 0.5)).
+
+    SQLite (built without STAT4, as Debian's is) guesses that any two-sided range keeps
+    1/64 of the rows, so for "amount 1000-5000, newest first" it reads the whole range
+    through the amount index (a quarter of a million rows) and sorts it, instead of
+    walking the created_at index and stopping after one page: 150 ms instead of 1 ms.
+    PostgreSQL has real statistics and is told nothing.
+    """
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = self.as_sql(compiler, connection)
+        return f"likelihood({sql}, 0.5)", list(params)
+
+
+def _amount_q(f: InvoiceFilter) -> list[Q | ExpressionWrapper]:
+    """The 价税合计 bounds; a range spanning a factor of two or more (or open on one side)
+    holds a large share of invoices, a narrow one (looking for one amount) does not."""
+    low, high = f.amount_min, f.amount_max
+    bounds = []
+    if low is not None:
+        bounds.append(Q(total_amount__gte=low))
+    if high is not None:
+        bounds.append(Q(total_amount__lte=high))
+    broad = low is None or high is None or low <= 0 or high >= 2 * low
+    if not broad:
+        return list(bounds)
+    return [_Broad(bound, output_field=BooleanField()) for bound in bounds]
+
+
 def apply_filter(qs: QuerySet[Invoice], f: InvoiceFilter) -> QuerySet[Invoice]:
     if f.invoice_number:
         qs = qs.filter(invoice_number=f.invoice_number.strip())
@@ -73,10 +106,8 @@ def apply_filter(qs: QuerySet[Invoice], f: InvoiceFilter) -> QuerySet[Invoice]:
         qs = qs.filter(_party_q("buyer", f.buyer))
     if f.seller:
         qs = qs.filter(_party_q("seller", f.seller))
-    if f.amount_min is not None:
-        qs = qs.filter(total_amount__gte=f.amount_min)
-    if f.amount_max is not None:
-        qs = qs.filter(total_amount__lte=f.amount_max)
+    for bound in _amount_q(f):
+        qs = qs.filter(bound)
     if f.tax_status:
         qs = qs.filter(tax_status__in=f.tax_status)
     if f.status:
@@ -172,22 +203,39 @@ def _after_cursor(name: str, descending: bool, value: Any, pk: int) -> list[Q]:
 
 
 def page_invoices(
-    qs: QuerySet[Invoice], *, sort: str | None = None, cursor: str | None = None, limit: int = 50
+    qs: QuerySet[Invoice],
+    *,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+    few: bool = False,
 ) -> Page:
+    """One page of `qs`; `few`: the filter matches a handful of rows (an invoice number)."""
     name, descending = parse_sort(sort)
     runs = _after_cursor(name, descending, *_decode_cursor(cursor)) if cursor else [Q()]
     order = [f"-{name}", "-id"] if descending else [name, "id"]
-    # Sort and cut the ids first, then fetch whole rows for the page only: the database
-    # sorts narrow (key, id) records (from an index alone where one covers the filter)
-    # instead of every wide matching row with its JSON.
-    ids: list[int] = []
-    for run in runs:
-        wanted = limit + 1 - len(ids)
-        ids += qs.filter(run).order_by(*order).values_list("id", flat=True)[:wanted]
-        if len(ids) > limit:
-            break
-    by_id = Invoice.objects.select_related("department", "submitter").in_bulk(ids)
-    rows = [by_id[pk] for pk in ids]
+    rows: list[Invoice] = []
+    if few:
+        # Nothing to sort worth the name: whole rows at once, one query fewer.
+        for run in runs:
+            wanted = limit + 1 - len(rows)
+            rows += (
+                qs.filter(run).select_related("department", "submitter").order_by(*order)[:wanted]
+            )
+            if len(rows) > limit:
+                break
+    else:
+        # Sort and cut the ids first, then fetch whole rows for the page only: the database
+        # sorts narrow (key, id) records (from an index alone where one covers the filter)
+        # instead of every wide matching row with its JSON.
+        ids: list[int] = []
+        for run in runs:
+            wanted = limit + 1 - len(ids)
+            ids += qs.filter(run).order_by(*order).values_list("id", flat=True)[:wanted]
+            if len(ids) > limit:
+                break
+        by_id = Invoice.objects.select_related("department", "submitter").in_bulk(ids)
+        rows = [by_id[pk] for pk in ids]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -196,10 +244,21 @@ def page_invoices(
     return Page(items=rows, next_cursor=next_cursor, sort=f"{'-' if descending else ''}{name}")
 
 
-def count_capped(qs: QuerySet[Invoice], cap: int = 10_000) -> tuple[int, bool]:
+COUNT_CAP = 10_000
+
+
+def count_capped(qs: QuerySet[Invoice], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows match, counting at most `cap` so a count never scans a million rows."""
     n = qs.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
+
+
+def page_total(qs: QuerySet[Invoice], page: Page, *, first_page: bool) -> tuple[int, bool]:
+    """count_capped(qs) for a page of it: when the first page holds every match (a number
+    lookup, a narrow filter), its length is the count and the database is not asked again."""
+    if first_page and page.next_cursor is None and len(page.items) <= COUNT_CAP:
+        return len(page.items), False
+    return count_capped(qs)
 
 
 def get_invoice(user: User, invoice_id: int) -> Invoice:

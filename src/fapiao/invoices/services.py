@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from fapiao.accounts.models import Department, Organisation, User
@@ -81,25 +85,66 @@ def _main_category(data: InvoiceData) -> str:
     return best.tax_category or tax_category(best.name) or ""
 
 
-def _apply_data(invoice: Invoice, data: InvoiceData) -> None:
+def _data_values(data: InvoiceData) -> dict[str, Any]:
+    """The Invoice fields (by attribute name) that follow from `data`."""
+    values: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = getattr(data, name)
-        setattr(invoice, name, (value or "").strip() if isinstance(value, str) else "")
+        values[name] = value.strip() if isinstance(value, str) else ""
     for name in MONEY_FIELDS:
-        setattr(invoice, name, getattr(data, name))
-    invoice.issue_date = data.issue_date
-    invoice.tax_status = data.tax_status or TaxStatus.NORMAL
-    invoice.is_red = bool(data.is_red or (data.total_amount is not None and data.total_amount < 0))
-    info = codes.decode(invoice.invoice_code or None, invoice.invoice_number or None)
+        values[name] = getattr(data, name)
+    values["issue_date"] = data.issue_date
+    values["tax_status"] = data.tax_status or TaxStatus.NORMAL
+    total = data.total_amount
+    values["is_red"] = bool(data.is_red or (total is not None and total < 0))
+    code, number = values["invoice_code"], values["invoice_number"]
+    info = codes.decode(code or None, number or None)
     if info is not None and info.region:
-        invoice.region = info.region
-    invoice.is_beijing = bool(info and info.is_beijing)
-    invoice.identity_key = codes.identity_key(invoice.invoice_code or None, invoice.invoice_number)
-    invoice.category = _main_category(data)
+        values["region"] = info.region
+    values["is_beijing"] = bool(info and info.is_beijing)
+    values["identity_key"] = codes.identity_key(code or None, number)
+    values["category"] = _main_category(data)
+    return values
 
 
-def _findings(invoice: Invoice, data: InvoiceData) -> list[dict[str, Any]]:
-    found = [f.to_dict() for f in check_invoice(data, today=today())]
+def _apply_data(invoice: Invoice, data: InvoiceData) -> None:
+    for name, value in _data_values(data).items():
+        setattr(invoice, name, value)
+
+
+@cache
+def _invoice_defaults() -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """(attribute name, constant default, default factory) per column, in model order."""
+    out = []
+    for f in Invoice._meta.concrete_fields:
+        factory = f.get_default if callable(f.default) else None
+        out.append((f.attname, None if factory else f.get_default(), factory))
+    return tuple(out)
+
+
+def _new_invoice(values: dict[str, Any]) -> Invoice:
+    """Invoice(**fields), 10x faster, which matters when loading a million rows.
+
+    Model.__init__ only stores each column's value under its attribute name in a new
+    ModelState'd instance (and sends pre_init/post_init); with nobody listening to those
+    for Invoice, the values are stored directly."""
+    row = {
+        name: values[name] if name in values else (factory() if factory else default)
+        for name, default, factory in _invoice_defaults()
+    }
+    if signals.pre_init.has_listeners(Invoice) or signals.post_init.has_listeners(Invoice):
+        return Invoice(**row)
+    invoice = Invoice.__new__(Invoice)
+    invoice._state = ModelState()
+    invoice.__dict__.update(row)
+    return invoice
+
+
+def _findings(
+    invoice: Invoice, data: InvoiceData, *, on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """`on`: the day the checks run (today); bulk loads look it up once, not per row."""
+    found = [f.to_dict() for f in check_invoice(data, today=on or today())]
     if invoice.has_duplicates:
         found.append(
             {
@@ -157,8 +202,13 @@ def _mark_reversed(blue: Invoice) -> None:
     if blue.total_amount is None or reversed_total <= 0:
         return
     status = TaxStatus.RED_FULL if reversed_total >= blue.total_amount else TaxStatus.RED_PARTIAL
+    before = blue.tax_status
     Invoice.objects.filter(pk=blue.pk).update(tax_status=status, updated_at=timezone.now())
     blue.tax_status = status
+    # The review app records it and tells the reviewer when the invoice is under review.
+    from fapiao.review.alerts import tax_status_changed
+
+    tax_status_changed(invoice=blue, before=before, after=status, source="红字发票冲销")
 
 
 def prepare_invoice(
@@ -169,24 +219,33 @@ def prepare_invoice(
     department: Department | None = None,
     source: str = Source.API,
     extraction: dict[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> Invoice:
     """An unsaved Invoice with identity, region, category and findings worked out.
 
-    record_invoice() saves one with its checks; bulk loaders save many at once.
+    record_invoice() saves one with its checks; bulk loaders save many at once (and pass
+    `on`, the day the checks run, once for all rows).
     """
     _require_identity(data)
-    invoice = Invoice(
-        organisation=organisation,
-        submitter=submitter,
-        department=department or (submitter.department if submitter else None),
-        source=source,
-    )
-    _apply_data(invoice, data)
+    department = department or (submitter.department if submitter else None)
+    values = _data_values(data)
+    values["organisation_id"] = organisation.pk
+    values["submitter_id"] = submitter.pk if submitter else None
+    values["department_id"] = department.pk if department else None
+    values["source"] = source
     if extraction:
-        invoice.confidence = extraction.get("confidence") or {}
-        invoice.sources = extraction.get("sources") or {}
-        invoice.needs_review = extraction.get("needs_review") or []
-    invoice.findings = _findings(invoice, data)
+        values["confidence"] = extraction.get("confidence") or {}
+        values["sources"] = extraction.get("sources") or {}
+        values["needs_review"] = extraction.get("needs_review") or []
+    invoice = _new_invoice(values)
+    # As Invoice(organisation=…, …) would: the related objects are at hand, not re-read.
+    for name, related in (
+        ("organisation", organisation),
+        ("submitter", submitter),
+        ("department", department),
+    ):
+        Invoice._meta.get_field(name).set_cached_value(invoice, related)  # type: ignore[union-attr]
+    invoice.findings = _findings(invoice, data, on=on)
     return invoice
 
 
@@ -326,6 +385,16 @@ def correct_invoice(
             )
         locked.save()
         FieldCorrection.objects.bulk_create(records)
+        if before.get("tax_status", locked.tax_status) != locked.tax_status:
+            from fapiao.review.alerts import tax_status_changed
+
+            tax_status_changed(
+                invoice=locked,
+                before=before["tax_status"],
+                after=locked.tax_status,
+                actor=user,
+                source=f"人工更正：{reason}" if reason else "人工更正",
+            )
         if {"original_invoice_number", "original_invoice_code", "total_amount"} & set(changes):
             _link_red_invoices(locked)
     return locked

@@ -19,7 +19,7 @@ from fapiao.core.money import to_chinese_upper
 from fapiao.errors import InvalidInvoiceData, InvoiceNotFound
 from fapiao.invoices import presenters, selectors
 from fapiao.invoices.exports import export_invoices
-from fapiao.invoices.models import Invoice, RiskFlag, Source
+from fapiao.invoices.models import Invoice, ReviewStatus, RiskFlag, Source
 from fapiao.invoices.scope import visible_invoices
 from fapiao.web.forms import InvoiceFilterForm
 
@@ -132,6 +132,9 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "total_amount_cn": data["total_amount_cn"] or _upper(invoice),
             "source_label": _label(Source, invoice.source),
             "risk_label": _label(RiskFlag, invoice.risk_flag) if invoice.risk_flag else "",
+            # Read but not yet submitted: only its uploader can check and submit it.
+            "awaiting_confirmation": invoice.status == ReviewStatus.PROCESSING
+            and invoice.submitter_id == user.pk,
         },
     )
 

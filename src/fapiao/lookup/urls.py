@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from fapiao.lookup import views
+
+urlpatterns: list[URLPattern] = [
+    path("lookup/", views.lookup_page, name="lookup"),
+    path("status", views.status_page, name="system-status"),
+]

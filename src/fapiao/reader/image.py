@@ -1,10 +1,11 @@
-"""Invoices from images (JPG, PNG, WebP, TIFF, BMP): QR first, then OCR by layout.
+"""Invoices from images (JPG, PNG, WebP, TIFF, BMP, HEIC) and scanned PDF pages: QR first,
+then OCR by layout.
 
-decode (size-checked, EXIF orientation) -> QR with zxing-cpp on the full-size image (its
-payload is exact and cross-checked by resolve.py) -> upright by the QR's orientation ->
-downscale large photos -> OCR -> fields by label anchors and geometry (ocr_fields). Without
-a QR and without invoice labels in the OCR text, the other orientations are tried once each
-(vertical text runs suggest a quarter turn, otherwise a half turn).
+decode (size-checked, EXIF orientation) -> QR with zxing-cpp (its payload is exact and
+cross-checked by resolve.py; its orientation says which way is up) -> the sheet of paper
+found in a photo and its perspective undone, large photos downscaled -> OCR (ocr.read_page:
+the turn from the QR, or from the text boxes when there is no QR; skew undone) -> fields by
+label anchors and geometry (ocr_fields).
 """
 
 from __future__ import annotations
@@ -20,61 +21,61 @@ from fapiao.reader.image_prep import Qr
 
 log = logging.getLogger(__name__)
 
+# Photos are decoded at no less than this (a 12 MP JPEG at half size): the page is then
+# cut out and shrunk to OCR_LONG_SIDE, the QR still has its modules.
+DECODE_LONG_SIDE = 2000
+
 NO_INVOICE_MESSAGE = (
     "图片中没有找到发票：请将整张发票平放，在光线充足处正对拍摄，确保四角完整、文字清晰后重新上传。"
 )
 
 
 def read(blob: bytes, *, limits: Limits) -> list[RawInvoice]:
-    rgb = image_prep.decode(blob, limits=limits)
-    raw = read_pixels(rgb)
-    return [raw]
+    rgb = image_prep.decode(blob, limits=limits, long_side=DECODE_LONG_SIDE)
+    return [read_pixels(rgb)]
+
+
+def prepare(rgb: np.ndarray) -> tuple[np.ndarray, Qr | None]:
+    """(the page as the OCR engine gets it, the QR if one was read). The QR is looked for
+    on the straightened page first (small, and flat); on the whole photo at full size only
+    when shrinking it lost detail."""
+    gray = image_prep.grey(rgb)
+    corners = image_prep.find_page(gray)
+    if corners is not None:
+        page = image_prep.straighten(rgb, corners, image_prep.OCR_LONG_SIDE)
+    else:
+        page, _ = image_prep.scaled(rgb, image_prep.OCR_LONG_SIDE)
+    qr: Qr | None = None
+    try:
+        qr = image_prep.find_qr(image_prep.grey(page))
+        if qr is None and max(rgb.shape[:2]) > 1.5 * max(page.shape[:2]):
+            qr = image_prep.find_qr(gray)
+    except Exception:  # a decoder failure must never stop the OCR reading
+        log.warning("QR decoding failed", exc_info=True)
+    if max(page.shape[:2]) < ocr.DET_LONG_SIDE:
+        # Small images (a screenshot, a thumbnail) lose single digits in detection.
+        page = image_prep.enlarged(page, ocr.DET_LONG_SIDE)
+    return page, qr
 
 
 def read_pixels(rgb: np.ndarray) -> RawInvoice:
     """One invoice from RGB pixels; raises ReadError("no_invoice_found")."""
-    qr: Qr | None = None
-    try:
-        qr = image_prep.find_qr(image_prep.grey(rgb))
-    except Exception:  # a decoder failure must never stop the OCR reading
-        log.warning("QR decoding failed", exc_info=True)
-    image, _ = image_prep.scaled(rgb, image_prep.OCR_LONG_SIDE)
-    rotation = qr.rotation if qr else 0
-    raw = _read_upright(image, rotation, retry=qr is None)
-    if raw is None:
-        if qr is None:
-            raise ReadError("no_invoice_found", NO_INVOICE_MESSAGE)
+    page, qr = prepare(rgb)
+    reading = ocr.read_page(page, turn=qr.rotation if qr else None)
+    if not ocr_fields.looks_like_invoice(reading.boxes) and reading.boxes:
+        # The boxes misjudged the turn (a page with little text): the other way up.
+        other = ocr.read_page(page, turn=(reading.turn + 180) % 360)
+        if ocr_fields.looks_like_invoice(other.boxes):
+            reading = other
+    if ocr_fields.looks_like_invoice(reading.boxes):
+        raw = ocr_fields.read_fields(reading.boxes, reading.width, reading.height)
+    elif qr is not None:
         raw = RawInvoice(InvoiceData())  # the QR alone still identifies it
+    else:
+        raise ReadError("no_invoice_found", NO_INVOICE_MESSAGE)
     raw.qr_text = qr.text if qr else None
     raw.page = 1
     return raw
 
 
-def _read_upright(image: np.ndarray, rotation: int, *, retry: bool) -> RawInvoice | None:
-    """OCR at the given quarter turn; without a QR to say which way is up, a sideways page
-    (vertical text runs) is turned a quarter and an upside-down one (header below footer,
-    or no invoice labels at all) half way: at most three OCR calls."""
-    upright = image_prep.rotate(image, rotation)
-    boxes = ocr.recognise(upright)
-    if not boxes:
-        return None
-    if retry:
-        if ocr_fields.mostly_vertical(boxes):
-            rotation += 90
-            upright = image_prep.rotate(image, rotation)
-            boxes = ocr.recognise(upright)
-        height = float(upright.shape[0])
-        if ocr_fields.upside_down(boxes, height) or not ocr_fields.looks_like_invoice(boxes):
-            turned = image_prep.rotate(image, rotation + 180)
-            more = ocr.recognise(turned)
-            if ocr_fields.looks_like_invoice(more) and not ocr_fields.upside_down(
-                more, float(turned.shape[0])
-            ):
-                upright, boxes = turned, more
-    if not ocr_fields.looks_like_invoice(boxes):
-        return None
-    height, width = upright.shape[:2]
-    return ocr_fields.read_fields(boxes, float(width), float(height))
-
-
-__all__ = ["read", "read_pixels"]
+__all__ = ["prepare", "read", "read_pixels"]

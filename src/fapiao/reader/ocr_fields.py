@@ -24,6 +24,7 @@ from fapiao.reader import pdf_fields
 from fapiao.reader.base import RawInvoice
 from fapiao.reader.fields import put
 from fapiao.reader.ocr import OcrBox
+from fapiao.reader.ocr_items import typed_cells
 from fapiao.reader.pdf_items import find_header, read_items
 from fapiao.reader.pdf_layout import Char, PageText, Word, _group_lines
 
@@ -49,11 +50,15 @@ class OcrPage(PageText):
                 ch.word = k
 
 
+# The yuan sign before an amount, misread: "?52.70", "Y46.62", "羊6.08".
+_YUAN_MISREAD = re.compile(r"(?<![0-9A-Za-z])[?？Y羊半筆¥￥](?=-?\d+\.\d{2}(?!\d))")
+
+
 def page_from_boxes(boxes: list[OcrBox], width: float, height: float) -> OcrPage:
     chars: list[Char] = []
     index = 0
     for box in boxes:
-        text = box.text
+        text = _YUAN_MISREAD.sub("¥", box.text)
         n = len(text)
         if box.vertical:
             step = (box.y1 - box.y0) / n
@@ -125,7 +130,7 @@ def read_fields(boxes: list[OcrBox], width: float, height: float) -> RawInvoice:
     pdf_fields.totals(raw, pt, table.columns if table else {})
     _remarks(raw, pt, found)
     if table:
-        items = read_items(pt, table)
+        items = read_items(pt, table, place=typed_cells)
         if items:
             put(raw, "items", items, "pdf_text", pdf_fields.FAIR)
     _as_ocr(raw, boxes)
@@ -136,10 +141,13 @@ def read_fields(boxes: list[OcrBox], width: float, height: float) -> RawInvoice:
 def _remarks(raw: RawInvoice, pt: PageText, found: list[pdf_fields.Marker]) -> None:
     """Text right of the 备注 side label within its height. Tighter than the PDF reader's
     (OCR boxes are taller and the 价税合计 row often sits just above the 备注 block)."""
+    heights = sorted(w.em for w in pt.words if len(w.text) > 1)
+    line = heights[len(heights) // 2] if heights else 0.0
     for m in found:
         if m.kind != "remarks":
             continue
-        tol = 0.5 * m.em
+        # A side label's single characters are boxed tighter than whole lines.
+        tol = 0.5 * max(m.em, line)
         words = [
             w for w in pt.words
             if w.x0 > m.box.x1 and m.box.y0 - tol <= w.cy <= m.box.y1 + tol

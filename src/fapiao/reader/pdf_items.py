@@ -4,6 +4,7 @@ labels' positions, each word placed in the column it overlaps most, wrapped name
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fapiao.core.categories import tax_category
@@ -50,7 +51,7 @@ def find_header(pt: PageText) -> Table | None:
     return None
 
 
-def _intervals(columns: dict[str, tuple[float, float]]) -> list[tuple[str, float, float]]:
+def intervals(columns: dict[str, tuple[float, float]]) -> list[tuple[str, float, float]]:
     order = sorted(columns.items(), key=lambda kv: (kv[1][0] + kv[1][1]) / 2)
     centres = [(lo + hi) / 2 for _, (lo, hi) in order]
     out = []
@@ -76,8 +77,16 @@ def _cells(line: Line, words: list[Word], spans: list[tuple[str, float, float]])
     return out
 
 
-def read_items(pt: PageText, table: Table) -> list[LineItemData]:
-    spans = _intervals(table.columns)
+CellReader = Callable[[Line, list[Word], list[tuple[str, float, float]]], dict[str, str]]
+
+
+def read_items(
+    pt: PageText, table: Table, *, place: CellReader | None = None
+) -> list[LineItemData]:
+    """The table's items; `place` puts a row's words in columns (by default by overlap
+    with the header spans; the OCR reader also goes by what each word is)."""
+    place = place or _cells
+    spans = intervals(table.columns)
     by_line: dict[int, list[Word]] = {}
     for word in pt.words:
         by_line.setdefault(word.line, []).append(word)
@@ -89,7 +98,7 @@ def read_items(pt: PageText, table: Table) -> list[LineItemData]:
         words = by_line.get(k, [])
         if not words:
             continue
-        cells = _cells(line, words, spans)
+        cells = place(line, words, spans)
         name = cells.get("name", "")
         has_amount = parse_amount(cells.get("amount", "")) is not None
         current = items[-1] if items else None

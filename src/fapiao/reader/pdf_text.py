@@ -40,7 +40,8 @@ def _too_many_pages(count: int, limit: int) -> ReadError:
     )
 
 
-def _open(blob: bytes) -> pdfium.PdfDocument:
+def open_pdf(blob: bytes) -> pdfium.PdfDocument:
+    """The document, or ReadError: corrupt_file, encrypted_pdf."""
     if b"%PDF-" not in blob[:1024]:
         raise ReadError("corrupt_file", CORRUPT_MESSAGE)
     try:
@@ -57,7 +58,7 @@ def _open(blob: bytes) -> pdfium.PdfDocument:
 def read(blob: bytes, *, limits: Limits) -> list[RawInvoice]:
     """Every invoice in the PDF, in page order. Raises ReadError: encrypted_pdf,
     corrupt_file, too_many_pages, no_text_layer (a scan: OCR it), no_invoice_found."""
-    doc = _open(blob)
+    doc = open_pdf(blob)
     try:
         count = len(doc)
         if count > limits.max_pages:

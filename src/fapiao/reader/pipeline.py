@@ -26,7 +26,7 @@ Reader = Callable[..., list[RawInvoice]]
 
 _READERS: dict[str, Reader] = {}
 _LAZY_MODULES = {
-    "pdf": "fapiao.reader.pdf_text",
+    "pdf": "fapiao.reader.pdf_scan",  # the text layer, or OCR for a scan
     "image": "fapiao.reader.image",
     "xlsx": "fapiao.reader.xlsx_export",
 }

@@ -1,0 +1,25 @@
+"""`fapiao manage import_support_mail --maildir PATH`: support mail -> tickets (cron-safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from fapiao.feedback.mail import import_maildir
+
+
+class Command(BaseCommand):
+    help = "导入客服邮箱（Maildir）中的新邮件：新邮件生成工单，回复归入原工单"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--maildir", required=True, help="客服邮箱的 Maildir 目录")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = import_maildir(options["maildir"])
+        self.stdout.write(
+            f"新工单 {len(result.created)} 个，回复归档 {len(result.threaded)} 封，"
+            f"跳过 {len(result.skipped)} 封。"
+        )
+        for why in result.skipped:
+            self.stdout.write(f"  跳过：{why}")

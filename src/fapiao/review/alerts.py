@@ -1,0 +1,162 @@
+"""Who is told what when a review status or a tax status changes (through fapiao.notify),
+and the hook that records tax status changes in the audit trail."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+from fapiao.accounts.models import User
+from fapiao.accounts.roles import Role
+from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
+
+if TYPE_CHECKING:
+    from fapiao.review.models import TaxStatusChange, Transition
+
+log = logging.getLogger(__name__)
+
+# Tax statuses that make an invoice unfit for reimbursement.
+ALARMING = frozenset({TaxStatus.VOIDED, TaxStatus.RED_FULL, TaxStatus.RED_PARTIAL})
+# Review statuses in which a tax status change must reach someone who can still act.
+WATCHED = frozenset({ReviewStatus.PENDING_REVIEW, ReviewStatus.APPROVED})
+
+
+def _notify(**kwargs: Any) -> int:
+    # Imported here: fapiao.notify is built alongside and must not be needed at import time.
+    try:
+        from fapiao.notify.services import notify
+    except ImportError:  # pragma: no cover - only while fapiao.notify is not installed
+        log.warning("fapiao.notify is unavailable; notification %s not sent", kwargs["event"])
+        return 0
+    return int(notify(**kwargs))
+
+
+def _link(invoice: Invoice) -> str:
+    return reverse("invoice-detail", args=[invoice.pk])
+
+
+def _name(invoice: Invoice) -> str:
+    seller = f"（{invoice.seller_name}）" if invoice.seller_name else ""
+    return f"发票 {invoice.invoice_number}{seller}"
+
+
+def prepare(invoice: Invoice) -> str:
+    """The invoice's link, worked out before the transaction: the first reverse() of a
+    process imports every URLconf, which must not happen while a write lock is held."""
+    with contextlib.suppress(ImportError):
+        import fapiao.notify.services  # noqa: F401 - imported now, not under the lock
+    return _link(invoice)
+
+
+def after_transition(*, invoice: Invoice, record: Transition, link: str = "") -> None:
+    """Tell the submitter their invoice was returned, approved or reimbursed."""
+    submitter = invoice.submitter
+    if submitter is None or record.actor_id == submitter.pk:
+        return
+    name = _name(invoice)
+    messages = {
+        ReviewStatus.RETURNED: (
+            "invoice_returned",
+            f"{name}被退回",
+            f"{record.actor_name} 退回了{name}，原因：{record.comment}\n"
+            "请按原因修改后重新提交审核。",
+        ),
+        ReviewStatus.APPROVED: (
+            "invoice_approved",
+            f"{name}已审核通过",
+            f"{record.actor_name} 审核通过了{name}。"
+            + (f"意见：{record.comment}" if record.comment else "")
+            + "接下来由财务安排报销。",
+        ),
+        ReviewStatus.REIMBURSED: (
+            "invoice_reimbursed",
+            f"{name}已报销",
+            f"财务（{record.actor_name}）已把{name}标记为已报销。",
+        ),
+    }
+    message = messages.get(ReviewStatus(record.to_status))
+    if message is None:
+        return
+    event, title, body = message
+    _notify(
+        event=event,
+        recipients=[submitter],
+        title=title,
+        body=body,
+        link=link or _link(invoice),
+        invoice=invoice,
+        dedupe_key=f"review-transition-{record.pk}",
+    )
+
+
+def watchers(invoice: Invoice) -> list[User]:
+    """Who must hear of a tax status change: the reviewers while it waits for review (or
+    the one who took it up), finance once it is approved and waiting to be paid."""
+    org_users = User.objects.filter(organisation_id=invoice.organisation_id, is_active=True)
+    if invoice.status == ReviewStatus.APPROVED:
+        people = org_users.filter(role=Role.FINANCE_ADMIN)
+    else:
+        people = org_users.filter(role=Role.REVIEWER).prefetch_related("review_departments")
+    chosen = []
+    for user in people.exclude(pk=invoice.submitter_id or 0):
+        limited = (
+            [d.pk for d in user.review_departments.all()] if user.role == Role.REVIEWER else []
+        )
+        if not limited or invoice.department_id in limited:
+            chosen.append(user)
+    return chosen
+
+
+def tax_status_changed(
+    *,
+    invoice: Invoice,
+    before: str,
+    after: str,
+    actor: User | None = None,
+    source: str = "",
+) -> TaxStatusChange | None:
+    """Record a tax status change of `invoice` (already saved with `after`) and flag it to
+    whoever is reviewing or paying it. Call it inside the transaction that changed it."""
+    from fapiao.review.models import TaxStatusChange
+
+    if before == after:
+        return None
+    flag = after in ALARMING and invoice.status in WATCHED
+    change = TaxStatusChange.objects.create(
+        invoice=invoice,
+        organisation_id=invoice.organisation_id,
+        actor=actor,
+        actor_name=str(actor) if actor is not None else "",
+        before=before,
+        after=after,
+        review_status=invoice.status,
+        source=source[:300],
+        flagged=flag,
+    )
+    if flag:
+        label = TaxStatus(after).label
+        stage = "待审核" if invoice.status == ReviewStatus.PENDING_REVIEW else "已审核待报销"
+        _notify(
+            event="review_flagged",
+            recipients=watchers(invoice),
+            title=f"{stage}的{_name(invoice)}{label}",
+            body=f"{_name(invoice)}在{stage}期间变为“{label}”"
+            + (f"（来源：{source}）" if source else "")
+            + "，已不能正常报销：请核对后退回或联系提交人。",
+            link=_link(invoice),
+            invoice=invoice,
+            dedupe_key=f"review-flag-{invoice.pk}-{after}",
+        )
+    return change
+
+
+def tax_statuses_changed(changes: Iterable[tuple[int, str, str]], *, source: str = "") -> None:
+    """Set-based variant for bulk loaders: (invoice id, before, after) triples."""
+    wanted = {pk: (before, after) for pk, before, after in changes if before != after}
+    for invoice in Invoice.objects.filter(pk__in=list(wanted)).select_related("submitter"):
+        before, after = wanted[invoice.pk]
+        tax_status_changed(invoice=invoice, before=before, after=after, source=source)

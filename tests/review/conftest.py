@@ -1,0 +1,44 @@
+"""Fixtures for the review workflow: invoices waiting for review, with and without
+problems, in the submitter's department."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from fapiao.accounts.models import User
+from fapiao.invoices.models import Invoice
+from tests.conftest import record
+from tests.corpus.generator import CorpusGenerator
+
+
+@pytest.fixture
+def pending(users: dict[str, User], make_invoices: Callable[..., list[Invoice]]) -> Invoice:
+    """A clean invoice by `submitter`, waiting for review."""
+    invoice = make_invoices(1, submitter=users["submitter"], voided_share=0, red_share=0)[0]
+    invoice.findings = [f for f in invoice.findings if f.get("severity") != "error"]
+    invoice.save(update_fields=["findings"])
+    assert invoice.status == "pending_review"
+    return invoice
+
+
+@pytest.fixture
+def broken(corpus: CorpusGenerator, users: dict[str, User]) -> Invoice:
+    """An invoice whose total does not add up (an error finding), waiting for review."""
+    data = next(corpus.invoices(1, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)))
+    invoice = record(corpus.broken(data, "total_mismatch"), submitter=users["submitter"])
+    assert any(f["severity"] == "error" for f in invoice.findings)
+    return invoice
+
+
+@pytest.fixture
+def client_as_user() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
