@@ -145,6 +145,11 @@ SETTINGS: dict[str, Setting] = {
             "support@localhost",
             "Support mailbox address shown to users and used for email tickets.",
         ),
+        Setting(
+            "FAPIAO_FEEDBACK_MAILDIR",
+            "",
+            "Maildir the support mailbox is delivered to; the worker imports it every minute.",
+        ),
     ]
 }
 

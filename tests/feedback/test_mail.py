@@ -132,3 +132,23 @@ def test_management_command(
     call_command("import_support_mail", maildir=str(maildir))
     assert "新工单 1 个" in capsys.readouterr().out
     assert Ticket.objects.get().requester == users["submitter2"]
+
+
+def test_the_worker_imports_the_configured_maildir(
+    users: dict[str, User],
+    desk: dict[str, Any],
+    smtp_maildir: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fapiao.feedback.watch import import_mail_once
+
+    port, maildir = smtp_maildir
+    send(port, users["submitter2"].email, "发票查不到", "昨天上传的发票查不到。")
+    monkeypatch.delenv("FAPIAO_FEEDBACK_MAILDIR", raising=False)
+    import_mail_once()  # not configured: the mail waits
+    assert not Ticket.objects.exists()
+    monkeypatch.setenv("FAPIAO_FEEDBACK_MAILDIR", str(maildir))
+    import_mail_once()
+    assert Ticket.objects.get().subject == "发票查不到"
+    import_mail_once()  # the next round finds nothing new
+    assert Ticket.objects.count() == 1

@@ -1,6 +1,8 @@
-"""The worker's deadline watch: every few minutes, SLA warnings/breaches and the automatic
-closing of resolved tickets (see deadlines.py). Safe on many workers at once: every notice
-carries a dedupe key, and closing a closed ticket finds nothing to do."""
+"""The worker's feedback watch: every few minutes, SLA warnings/breaches and the automatic
+closing of resolved tickets (see deadlines.py); every minute, new mail in the support
+Maildir (FAPIAO_FEEDBACK_MAILDIR) becomes tickets. Safe on many workers at once: every
+notice carries a dedupe key, closing a closed ticket finds nothing to do, and a message is
+imported once (by Message-ID)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,31 @@ import threading
 
 from django.db import connection
 
+from fapiao.config import env
 from fapiao.feedback.deadlines import check_deadlines
+from fapiao.feedback.mail import import_maildir
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 300.0
+MAIL_INTERVAL_SECONDS = 60.0
+
+
+def import_mail_once() -> None:
+    path = env("FAPIAO_FEEDBACK_MAILDIR").strip()
+    if not path:
+        return
+    try:
+        result = import_maildir(path)
+        if result.created or result.threaded or result.skipped:
+            log.info(
+                "support mail: %s new ticket(s), %s reply(ies) threaded, %s skipped",
+                len(result.created),
+                len(result.threaded),
+                len(result.skipped),
+            )
+    except Exception:
+        # An unreadable mailbox must not stop the worker; the mail stays for the next round.
+        log.exception("support mail import failed; retrying at the next interval")
 
 
 def check_once() -> None:
@@ -31,14 +54,22 @@ def check_once() -> None:
 
 
 class DeadlineWatch(threading.Thread):
-    def __init__(self, *, interval: float = INTERVAL_SECONDS) -> None:
+    def __init__(
+        self, *, interval: float = INTERVAL_SECONDS, mail_interval: float = MAIL_INTERVAL_SECONDS
+    ) -> None:
         super().__init__(name="feedback-deadlines", daemon=True)
         self.interval = interval
+        self.mail_interval = min(mail_interval, interval)
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            check_once()
+        since_deadlines = 0.0
+        while not self.stopping.wait(self.mail_interval):
+            import_mail_once()
+            since_deadlines += self.mail_interval
+            if since_deadlines >= self.interval:
+                since_deadlines = 0.0
+                check_once()
             connection.close()
 
     def stop(self) -> None:
