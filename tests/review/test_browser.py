@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import urllib.request
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from fapiao.accounts.models import ApiToken, User
 from fapiao.invoices.models import Invoice
@@ -85,10 +87,13 @@ def test_queue_keyboard_j_k_a_and_return_with_reason(
     page.wait_for_url(f"{base}/invoices/")
     page.goto(f"{base}/review/")
     page.wait_for_selector(f'#pane[data-invoice="{first.pk}"]')
+    # A swapped-in pane is in the page before htmx wires it (it settles ~20 ms later); a slow
+    # device widens that window. Widen it here so a key pressed inside it is always tested.
+    page.evaluate("htmx.config.defaultSettleDelay = 400")
 
     page.keyboard.press("j")  # the second invoice
     page.wait_for_selector(f'#pane[data-invoice="{second.pk}"]')
-    assert "selected" in (page.locator(f"#q-{second.pk}").get_attribute("class") or "")
+    expect(page.locator(f"#q-{second.pk}")).to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("k")
     page.wait_for_selector(f'#pane[data-invoice="{first.pk}"]')
     page.keyboard.press("j")

@@ -1,5 +1,6 @@
 // Small behaviours on top of htmx: a visible message when a request fails (htmx leaves the
-// page as it was on 4xx/5xx), and no stale message once a later request succeeds.
+// page as it was on 4xx/5xx), no stale message once a later request succeeds, and new content
+// wired at once.
 (function () {
   "use strict";
   function flash(text) {
@@ -19,7 +20,11 @@
   document.addEventListener("htmx:sendError", function () {
     flash("无法连接服务器：请检查网络后重试。");
   });
-  document.addEventListener("htmx:afterSwap", function () {
+  document.addEventListener("htmx:afterSwap", function (event) {
     flash("");
+    // htmx wires swapped-in content only when it settles (~20 ms later, longer on a slow
+    // device); a click or shortcut inside that window would submit a form natively and leave
+    // the page. Wiring it now closes the window; process() is idempotent.
+    if (event.target instanceof Element) htmx.process(event.target);
   });
 })();
