@@ -123,6 +123,11 @@ SETTINGS: dict[str, Setting] = {
             "false",
             "true: spending figures and budgets also count invoices still pending review.",
         ),
+        Setting(
+            "FAPIAO_ROLLUP_REFRESH_SECONDS",
+            "5",
+            "How often the worker rebuilds the analytics roll-ups of changed months.",
+        ),
         # fapiao.feedback: working hours for ticket deadlines (SLA) and ticket limits.
         Setting(
             "FAPIAO_WORK_HOURS",
@@ -163,6 +168,15 @@ def env(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str, minimum: float = 0.0) -> float:
+    """A numeric setting; a value that is not a number falls back to the default."""
+    try:
+        value = float(env(name))
+    except ValueError:
+        value = float(SETTINGS[name].default)
+    return max(minimum, value)
 
 
 def data_dir() -> Path:

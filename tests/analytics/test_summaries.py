@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fapiao.analytics import summaries
+from fapiao.analytics import rollups, summaries
 from fapiao.analytics.dashboard import dashboard
 from fapiao.analytics.periods import Range
 from fapiao.core.kinds import SPECIAL_VAT_TYPES
@@ -18,6 +18,21 @@ from fapiao.invoices.models import Invoice, ReviewStatus
 from tests.analytics.conftest import END, START, category_of, expected
 
 TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(params=["live", "rolled-up"], autouse=True)
+def counting_mode(request: Any, monkeypatch: Any) -> str:
+    """Every figure twice: as counted from the invoices (the roll-ups not yet built: all
+    months dirty), and with the worker's refresh run just before each read."""
+    if request.param == "rolled-up":
+        plan = rollups._plan
+
+        def refreshed_first(org: int, f: Any) -> Any:
+            rollups.refresh()
+            return plan(org, f)
+
+        monkeypatch.setattr(rollups, "_plan", refreshed_first)
+    return str(request.param)
 
 
 def _by_key(result: dict[str, Any]) -> dict[str, dict[str, Any]]:

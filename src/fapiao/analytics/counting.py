@@ -10,12 +10,14 @@ The rules (issue 6, DOMAIN.md):
 - a second submission of an invoice is never stored as an invoice (it is a
   DuplicateSubmission), so duplicates cannot count twice.
 Every query starts from fapiao.invoices.scope.visible_invoices: a person only ever sums
-what they may see, and never another organisation's invoices.
+what they may see (a red invoice by whether they see the blue one it reverses), and never
+another organisation's invoices.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,7 +29,7 @@ from fapiao.analytics.sql import CentsSum, MonthKey, from_cents
 from fapiao.config import env_bool
 from fapiao.core.kinds import SPECIAL_VAT_TYPES
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
-from fapiao.invoices.scope import visible_invoices
+from fapiao.invoices.scope import sees_all_invoices_of_organisation, visible_invoices
 
 COUNTED = (ReviewStatus.APPROVED, ReviewStatus.REIMBURSED)
 
@@ -123,24 +125,33 @@ def org_of(scope: Scope) -> int | None:
     return scope if isinstance(scope, int) else scope.organisation_id
 
 
-def blue_invoices(user: Scope, f: SpendFilter) -> QuerySet[Invoice]:
+def blue_invoices(
+    user: Scope, f: SpendFilter, statuses: tuple[str, ...] | None = None
+) -> QuerySet[Invoice]:
     """Counted non-red invoices in `user`'s scope matching `f`."""
     return (
         base_invoices(user)
-        .filter(_where("", f), is_red=False, status__in=counted_statuses())
+        .filter(_where("", f), is_red=False, status__in=statuses or counted_statuses())
         .exclude(tax_status=TaxStatus.VOIDED)
     )
 
 
-def red_invoices(user: Scope, f: SpendFilter) -> QuerySet[Invoice]:
-    """Red invoices in scope whose blue invoice counts and matches `f` (by its fields)."""
+def red_invoices(
+    user: Scope, f: SpendFilter, statuses: tuple[str, ...] | None = None
+) -> QuerySet[Invoice]:
+    """Red invoices whose blue invoice counts, matches `f` (by its fields) and is in scope.
+
+    The scope is the blue invoice's: a reversal counts wherever the purchase it reverses
+    counts, whoever submitted the red invoice."""
+    reds = Invoice.objects.filter(organisation_id=org_of(user) or 0)
+    if isinstance(user, User) and not sees_all_invoices_of_organisation(user):
+        reds = reds.filter(original_invoice__in=visible_invoices(user))
     return (
-        base_invoices(user)
-        .filter(
+        reds.filter(
             _where("original_invoice__", f),
             is_red=True,
             original_invoice__is_red=False,
-            original_invoice__status__in=counted_statuses(),
+            original_invoice__status__in=statuses or counted_statuses(),
         )
         .exclude(tax_status=TaxStatus.VOIDED)
         .exclude(original_invoice__tax_status=TaxStatus.VOIDED)
@@ -160,9 +171,21 @@ def _money(total_c: Any, amount_c: Any, tax_c: Any, n: int, is_blue: bool) -> Mo
     return Money(int(total_c or 0), int(amount_c or 0), int(tax_c or 0), n if is_blue else 0)
 
 
-def _cell_keys(prefix: str) -> dict[str, object]:
+def month_key(prefix: str) -> MonthKey:
+    return MonthKey(f"{prefix}issue_date")
+
+
+def pending_key(prefix: str) -> Case:
+    return Case(
+        When(**{f"{prefix}status": ReviewStatus.PENDING_REVIEW}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _cell_keys(prefix: str) -> dict[str, Any]:
     return {
-        "m": MonthKey(f"{prefix}issue_date"),
+        "m": month_key(prefix),
         "c": F(f"{prefix}category"),
         "d": F(f"{prefix}department_id"),
         "s": Case(
@@ -170,54 +193,64 @@ def _cell_keys(prefix: str) -> dict[str, object]:
             default=Value(0),
             output_field=IntegerField(),
         ),
-        "p": Case(
-            When(**{f"{prefix}status": ReviewStatus.PENDING_REVIEW}, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
+        "p": pending_key(prefix),
     }
 
 
-def cells(user: Scope, f: SpendFilter) -> list[Cell]:
-    """The grouped sums of counted spending: one query for blue invoices, one for red."""
-    out: dict[tuple[str, str, int | None, bool, bool], Cell] = {}
+KeysOf = Callable[[str], dict[str, Any]]
+
+
+def sums(
+    user: Scope, f: SpendFilter, keys: KeysOf, statuses: tuple[str, ...] | None = None
+) -> Iterator[tuple[tuple[Any, ...], Money]]:
+    """Counted spending grouped by `keys(prefix)`: one query for blue invoices, one for red
+    (keyed by the fields of the blue invoice each reverses, hence the prefix)."""
     for is_blue, qs, prefix in (
-        (True, blue_invoices(user, f), ""),
-        (False, red_invoices(user, f), "original_invoice__"),
+        (True, blue_invoices(user, f, statuses), ""),
+        (False, red_invoices(user, f, statuses), "original_invoice__"),
     ):
+        named = keys(prefix)
+        names = list(named)
         # Any: the stubs cannot follow annotations given as **kwargs.
         plain: Any = qs.order_by()
-        rows = (
-            plain.annotate(**_cell_keys(prefix))
-            .values("m", "c", "d", "s", "p")
-            .annotate(**SUMS)
-            .values_list("m", "c", "d", "s", "p", *SUMS)
-        )
-        for m, c, d, special, pending, total_c, amount_c, tax_c, n in rows:
-            if m is None:  # no issue date: it cannot be placed in any period
-                continue
-            key = (m, c or "", d, bool(special), bool(pending))
-            cell = out.get(key)
-            if cell is None:
-                cell = out[key] = Cell(*key)
-            cell.money.add(_money(total_c, amount_c, tax_c, n, is_blue))
+        rows = plain.annotate(**named).values(*names).annotate(**SUMS).values_list(*names, *SUMS)
+        width = len(names)
+        for row in rows:
+            total_c, amount_c, tax_c, n = row[width:]
+            yield tuple(row[:width]), _money(total_c, amount_c, tax_c, n, is_blue)
+
+
+def live_cells(user: Scope, f: SpendFilter, statuses: tuple[str, ...] | None = None) -> list[Cell]:
+    """The grouped sums of counted spending, read from the invoices themselves."""
+    out: dict[tuple[str, str, int | None, bool, bool], Cell] = {}
+    for (m, c, d, special, pending), money in sums(user, f, _cell_keys, statuses):
+        if m is None:  # no issue date: it cannot be placed in any period
+            continue
+        key = (m, c or "", d, bool(special), bool(pending))
+        cell = out.get(key)
+        if cell is None:
+            cell = out[key] = Cell(*key)
+        cell.money.add(money)
     return list(out.values())
+
+
+def cells(user: Scope, f: SpendFilter) -> list[Cell]:
+    """The grouped sums of counted spending: from the roll-ups where they serve (see
+    fapiao.analytics.rollups), else from the invoices."""
+    from fapiao.analytics import rollups
+
+    return rollups.cells(user, f)
+
+
+def live_grouped(user: Scope, f: SpendFilter, column: str) -> dict[object, Money]:
+    out: dict[object, Money] = {}
+    for (k,), money in sums(user, f, lambda prefix: {"k": F(f"{prefix}{column}")}):
+        out.setdefault(k, Money()).add(money)
+    return out
 
 
 def grouped(user: Scope, f: SpendFilter, column: str) -> dict[object, Money]:
     """Counted spending by one invoice column (seller_name, submitter_id, …)."""
-    out: dict[object, Money] = {}
-    for is_blue, qs, prefix in (
-        (True, blue_invoices(user, f), ""),
-        (False, red_invoices(user, f), "original_invoice__"),
-    ):
-        rows = (
-            qs.order_by()
-            .annotate(k=F(f"{prefix}{column}"))
-            .values("k")
-            .annotate(**SUMS)
-            .values_list("k", *SUMS)
-        )
-        for k, total_c, amount_c, tax_c, n in rows:
-            out.setdefault(k, Money()).add(_money(total_c, amount_c, tax_c, n, is_blue))
-    return out
+    from fapiao.analytics import rollups
+
+    return rollups.grouped(user, f, column)

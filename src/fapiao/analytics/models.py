@@ -170,3 +170,66 @@ class BudgetAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_id} {self.period_key} {self.kind} {self.threshold}%"
+
+
+# Roll-ups (fapiao.analytics.rollups). Derived data: rebuilt from the invoices at any time,
+# so they hold plain integers, no foreign keys that a deletion would have to cascade through.
+
+
+class MonthSums(models.Model):
+    """What a roll-up row holds: whole-fen sums and the count of one group of one month."""
+
+    organisation_id = models.BigIntegerField()
+    month = models.CharField(max_length=7)  # 2026-11
+    pending = models.BooleanField()  # counted only when pending invoices are included
+    total_c = models.BigIntegerField()
+    amount_c = models.BigIntegerField()
+    tax_c = models.BigIntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class SpendRollup(MonthSums):
+    """Counted spending of one organisation in one month, grouped like counting.Cell."""
+
+    category = models.CharField(max_length=40)
+    department_id = models.BigIntegerField(null=True)
+    special = models.BooleanField()  # 专票
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id", "month"], name="spend_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month} {self.category}"
+
+
+class SellerRollup(MonthSums):
+    """Counted spending of one organisation in one month by seller name (top sellers)."""
+
+    seller_name = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id", "month"], name="seller_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month} {self.seller_name}"
+
+
+class RollupDirty(models.Model):
+    """A month whose invoices changed since its roll-ups were built. Database triggers on
+    the invoices table (migration 0003) insert it or bump `gen` in the same transaction as
+    the change; a refresh deletes it only when `gen` is still what it read."""
+
+    organisation_id = models.BigIntegerField()
+    month = models.CharField(max_length=7)
+    gen = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation_id", "month"], name="rollup_dirty_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month} (gen {self.gen})"

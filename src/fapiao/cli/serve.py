@@ -261,6 +261,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from fapiao.feedback.watch import start_deadline_watch
 
     start_deadline_watch()
+    # Analytics roll-ups: rebuild months whose invoices changed.
+    from fapiao.analytics.rollups import start_refresher
+
+    start_refresher()
     options: dict[str, Any] = {"interval": args.interval, "batch": args.batch}
     if args.queue_name:
         options["queue_name"] = args.queue_name

@@ -21,11 +21,24 @@ def visible_invoices(user: User) -> QuerySet[Invoice]:
     if user.sees_whole_organisation:
         return qs
     if user.role == Role.REVIEWER:
-        departments = list(user.review_departments.values_list("id", flat=True))
+        departments = _review_departments(user)
         if not departments:
             return qs
         return qs.filter(Q(department_id__in=departments) | Q(submitter_id=user.pk))
     return qs.filter(submitter_id=user.pk)
+
+
+def sees_all_invoices_of_organisation(user: User) -> bool:
+    """True when visible_invoices(user) is the whole of their organisation's invoices."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    if user.sees_whole_organisation:
+        return True
+    return user.role == Role.REVIEWER and not _review_departments(user)
+
+
+def _review_departments(user: User) -> list[int]:
+    return list(user.review_departments.values_list("id", flat=True))
 
 
 def can_see_sensitive_fields(user: User) -> bool:

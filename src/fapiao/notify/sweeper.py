@@ -7,11 +7,9 @@ commit and the enqueue (or mid-send) leaves them in the database, and this finds
 from __future__ import annotations
 
 import logging
-import threading
-
-from django.db import connection
 
 from fapiao.notify import conf, outbox
+from fapiao.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +23,11 @@ def sweep_once() -> int:
         return 0
 
 
-class Sweeper(threading.Thread):
+class Sweeper(Periodic):
     def __init__(self, *, interval: float | None = None) -> None:
-        super().__init__(name="notify-sweeper", daemon=True)
-        self.interval = interval if interval is not None else conf.sweep_seconds()
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            sweep_once()
-            # This thread's own connection: not held open between sweeps.
-            connection.close()
-
-    def stop(self) -> None:
-        self.stopping.set()
+        super().__init__(
+            "notify-sweeper", interval if interval is not None else conf.sweep_seconds(), sweep_once
+        )
 
 
 def start_sweeper() -> Sweeper:
