@@ -109,7 +109,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def _create_server(host: str, port: int) -> Any:
-    from waitress import create_server  # type: ignore[import-untyped]
+    from waitress import create_server  # type: ignore[import-untyped,unused-ignore]
 
     from fapiao.wsgi import application
 

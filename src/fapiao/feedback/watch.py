@@ -7,13 +7,11 @@ imported once (by Message-ID)."""
 from __future__ import annotations
 
 import logging
-import threading
-
-from django.db import connection
 
 from fapiao.config import env
 from fapiao.feedback.deadlines import check_deadlines
 from fapiao.feedback.mail import import_maildir
+from fapiao.periodic import Periodic
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 300.0
@@ -53,30 +51,13 @@ def check_once() -> None:
         log.exception("ticket deadline check failed; retrying at the next interval")
 
 
-class DeadlineWatch(threading.Thread):
-    def __init__(
-        self, *, interval: float = INTERVAL_SECONDS, mail_interval: float = MAIL_INTERVAL_SECONDS
-    ) -> None:
-        super().__init__(name="feedback-deadlines", daemon=True)
-        self.interval = interval
-        self.mail_interval = min(mail_interval, interval)
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        since_deadlines = 0.0
-        while not self.stopping.wait(self.mail_interval):
-            import_mail_once()
-            since_deadlines += self.mail_interval
-            if since_deadlines >= self.interval:
-                since_deadlines = 0.0
-                check_once()
-            connection.close()
-
-    def stop(self) -> None:
-        self.stopping.set()
-
-
-def start_deadline_watch() -> DeadlineWatch:
-    watch = DeadlineWatch()
-    watch.start()
-    return watch
+def start_deadline_watch() -> tuple[Periodic, Periodic]:
+    """The deadline check every INTERVAL_SECONDS and the Maildir import every minute, each
+    in its own daemon thread (a slow mailbox never delays an SLA warning)."""
+    watches = (
+        Periodic("feedback-deadlines", INTERVAL_SECONDS, check_once),
+        Periodic("feedback-mail", MAIL_INTERVAL_SECONDS, import_mail_once),
+    )
+    for watch in watches:
+        watch.start()
+    return watches
