@@ -3,6 +3,7 @@ my tickets, the support desk; nobody reaches another's ticket or the desk withou
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -10,9 +11,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from fapiao.accounts.models import User
-from fapiao.feedback.models import Attachment, Status, Ticket
+from fapiao.feedback.calendar import missing_holiday_years
+from fapiao.feedback.models import Attachment, Holiday, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,26 @@ def test_survey_page_answer_once(
     assert "已经回答过" in text(r)
     # Not invited (研发部): no such survey for them.
     assert client_as(users["submitter"]).get(f"/feedback/surveys/{survey.pk}/").status_code == 404
+
+
+def test_desk_warns_while_a_year_of_holidays_is_missing(
+    desk: dict[str, Any], client_as: Callable[[User], Client]
+) -> None:
+    today = timezone.localdate()
+    # The State Council's notice for the next year is due from November on.
+    assert missing_holiday_years(dt.date(2026, 10, 31)) == []  # 2026 is seeded
+    november = dt.date(2026, 11, 2)
+    if not Holiday.objects.filter(date__year=2027).exists():
+        assert missing_holiday_years(november) == [2027]
+    Holiday.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+    assert missing_holiday_years(november) == []
+
+    agent = client_as(desk["agent_sales"])
+    Holiday.objects.filter(date__year=today.year).delete()
+    page = agent.get("/desk/").content.decode()
+    assert 'id="holiday-gap"' in page and f"{today.year} 年的放假安排" in page
+    Holiday.objects.create(date=today, kind="holiday", name="公司假日")
+    Holiday.objects.get_or_create(
+        date=dt.date(today.year + 1, 1, 1), defaults={"kind": "holiday", "name": "元旦"}
+    )
+    assert 'id="holiday-gap"' not in agent.get("/desk/").content.decode()

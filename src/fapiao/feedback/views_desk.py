@@ -15,6 +15,7 @@ from fapiao.accounts.models import User
 from fapiao.core.workhours import BEIJING
 from fapiao.feedback import reports, schemas, selectors
 from fapiao.feedback.access import agents_of, get_ticket, require_agent
+from fapiao.feedback.calendar import missing_holiday_years
 from fapiao.feedback.deadlines import overdue
 from fapiao.feedback.models import Priority, Status
 from fapiao.feedback.workflow import allowed_moves
@@ -58,6 +59,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "counts": counts,
         "q": request.GET.get("q", ""),
+        "missing_holiday_years": missing_holiday_years(timezone.localdate()),
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "feedback/desk/_queue.html", context)
