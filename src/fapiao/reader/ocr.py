@@ -3,8 +3,8 @@ process, created on first use, calls serialised (the engine keeps per-call state
 ONNX sessions already use every core).
 
 The reader drives the engine's three models itself rather than through its one-call API:
-- detection runs once on the prepared page, limited to DET_LONG_SIDE (text boxes do not
-  need more pixels; recognition crops from the full-size page);
+- detection runs once on the prepared page (at most _DET_MAX_SIDE; recognition crops
+  from the full-size page), padded to one of a few recurring input shapes (see _detect);
 - the page's turn and skew come from the detected boxes: most boxes taller than wide means
   a quarter turn, the direction classifier voting on a dozen of the longest lines says
   whether the page is upside down, and the median angle of the boxes is the skew;
@@ -28,7 +28,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-DET_LONG_SIDE = 1280
+DET_LONG_SIDE = 1280  # smaller pages are enlarged to this first: detection loses single digits
+_DET_STEP = 128  # detection input sides are padded up to a multiple of this
+_DET_MAX_SIDE = 2000  # larger pages are shrunk for detection (text needs no more pixels)
 _VOTERS = 12  # lines the direction classifier looks at
 _SHORT_RATIO = 2.5  # boxes up to this width/height are recognised first (labels)
 _lock = threading.Lock()
@@ -130,9 +132,30 @@ def _rgb(image: np.ndarray) -> np.ndarray:
 
 
 def _detect(engine: Any, image: np.ndarray) -> list[np.ndarray]:
-    quads, _ = engine.text_det(image)
+    """Text boxes of `image`, in its pixels.
+
+    The page is sized as the engine would size it (sides rounded to multiples of 32,
+    shrunk only past _DET_MAX_SIDE) and then padded with white to sides that are multiples
+    of _DET_STEP: onnxruntime plans its memory per input shape, and the first run of a new
+    shape takes ~1.6x as long, so a handful of shapes that recur beats a new one for every
+    photo. The content the model sees is exactly what it saw without the padding."""
+    import cv2
+
+    height, width = image.shape[:2]
+    ratio = min(1.0, _DET_MAX_SIDE / max(height, width))
+    h = max(32, round(height * ratio / 32) * 32)
+    w = max(32, round(width * ratio / 32) * 32)
+    sized = image if (h, w) == (height, width) else cv2.resize(image, (w, h))
+    canvas = np.full(
+        (-(-h // _DET_STEP) * _DET_STEP, -(-w // _DET_STEP) * _DET_STEP, 3), 255, np.uint8
+    )
+    canvas[:h, :w] = sized
+    quads, _ = engine.text_det(canvas)
     if quads is None or len(quads) == 0:
         return []
+    quads = np.asarray(quads, dtype=np.float32)
+    quads[:, :, 0] = np.clip(quads[:, :, 0] * (width / w), 0, width - 1)
+    quads[:, :, 1] = np.clip(quads[:, :, 1] * (height / h), 0, height - 1)
     return list(engine.sorted_boxes(quads))
 
 
