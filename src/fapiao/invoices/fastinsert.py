@@ -48,27 +48,35 @@ def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> Callable
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert `objs` (all new) and set their pks, as bulk_create would (auto_now included)."""
-    if not objs:
-        return
-    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is consulted per value
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            for obj in objs:
-                setattr(obj, field.attname, now)
-    read = attrgetter(*(f.attname for f in fields))
-    converted = [(i, _converter(f, connection)) for i, f in enumerate(fields) if not _is_plain(f)]
-    # Dates, timestamps (one `now` per call) and empty JSON repeat from row to row: convert
-    # each such value once.
-    memos: list[dict[Any, Any]] = [{} for _ in converted]
-    rows = []
-    for obj in objs:
-        row = list(read(obj))
-        for (i, convert), memo in zip(converted, memos, strict=True):
+class Columns:
+    """The columns an insert of `model` writes, and each row's values in database form.
+
+    Separate from the insert so that a bulk load can convert rows while another batch is
+    being written (in a child process, see bulk_prepare.py); the auto_now timestamps are
+    left to insert_rows, which stamps every row of one insert alike.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: consulted per value
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.stamped = [
+            i
+            for i, f in enumerate(self.fields)
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self._read = attrgetter(*(f.attname for f in self.fields))
+        self._converted = [
+            (i, _converter(f, connection)) for i, f in enumerate(self.fields) if not _is_plain(f)
+        ]
+        # Dates, timestamps and empty JSON repeat from row to row: convert each such value
+        # once.
+        self._memos: list[dict[Any, Any]] = [{} for _ in self._converted]
+
+    def values(self, obj: models.Model) -> list[Any]:
+        """`obj`'s column values in database form (its timestamps: see insert_rows)."""
+        row = list(self._read(obj))
+        for (i, convert), memo in zip(self._converted, self._memos, strict=True):
             value = row[i]
             if isinstance(value, (list, dict)):
                 key: Any = type(value) if not value else None
@@ -80,19 +88,49 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
             if key not in memo:
                 memo[key] = convert(value)
             row[i] = memo[key]
-        rows.append(row)
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    pk = meta.pk
-    assert pk is not None
-    if connection.vendor == "postgresql":
-        ids = _insert_copy(connection, meta.db_table, pk.column, columns, rows)
-    else:
-        ids = _insert_returning(connection, table, pk.column, columns, rows)
+        return row
+
+
+def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Insert `objs` (all new) and set their pks, as bulk_create would (auto_now included)."""
+    if not objs:
+        return
+    columns = Columns(model)
+    now = timezone.now()
+    for i in columns.stamped:
+        for obj in objs:
+            setattr(obj, columns.fields[i].attname, now)
+    ids = insert_rows(columns, [columns.values(obj) for obj in objs], now=now)
+    alias = connections[DEFAULT_DB_ALIAS].alias
     for obj, pk_value in zip(objs, ids, strict=True):
         obj.pk = pk_value
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
+
+
+def insert_rows(
+    columns: Columns, rows: list[list[Any]], *, now: dt.datetime | None = None
+) -> list[int]:
+    """Insert rows made by `columns.values` (all new); their ids, in order.
+
+    The auto_now columns of every row get `now` (default: this moment), as bulk_create's.
+    """
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    now = now or timezone.now()
+    for i in columns.stamped:
+        stamp = columns.fields[i].get_db_prep_save(now, connection)
+        for row in rows:
+            row[i] = stamp
+    meta = columns.model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns.fields)
+    pk = meta.pk
+    assert pk is not None
+    if connection.vendor == "postgresql":
+        return _insert_copy(connection, meta.db_table, pk.column, names, rows)
+    return _insert_returning(connection, table, pk.column, names, rows)
 
 
 def _insert_copy(

@@ -249,11 +249,15 @@ def prepare_invoice(
     return invoice
 
 
-def line_items(invoice: Invoice, data: InvoiceData) -> list[LineItem]:
-    """Unsaved LineItem rows for `data`'s items (the invoice must have its pk)."""
+def line_items(invoice: Invoice | int, data: InvoiceData) -> list[LineItem]:
+    """Unsaved LineItem rows for `data`'s items (the invoice must have its pk; a bulk load,
+    which keeps no Invoice instances, passes the id)."""
+    of: dict[str, Invoice | int] = (
+        {"invoice": invoice} if isinstance(invoice, Invoice) else {"invoice_id": invoice}
+    )
     return [
         LineItem(
-            invoice=invoice,
+            **of,
             position=pos,
             name=item.name[:300],
             tax_category=(item.tax_category or tax_category(item.name) or "")[:60],
