@@ -123,7 +123,7 @@ def _create_server(host: str, port: int) -> Any:
 
 
 def _load_demo(invoices: int) -> None:
-    from fapiao.demo import load_demo, print_logins
+    from fapiao.demo.load import load_demo, print_logins
 
     result = load_demo(invoices=invoices, stdout=sys.stdout)
     print_logins(result, stdout=sys.stdout)
