@@ -287,7 +287,7 @@ def start_refresher() -> Periodic:
     FAPIAO_ROLLUP_REFRESH_SECONDS (default 5)."""
     refresh_once()
     refresher = Periodic(
-        "analytics-rollups", env_float("FAPIAO_ROLLUP_REFRESH_SECONDS", 0.5), refresh_once
+        "analytics-rollups", env_float("FAPIAO_ROLLUP_REFRESH_SECONDS", minimum=0.5), refresh_once
     )
     refresher.start()
     return refresher
