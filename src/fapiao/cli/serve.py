@@ -259,18 +259,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     _wait_for_schema(poll_seconds=2.0)
-    # Notification outbox: enqueue what a crash left unsent, then due retries periodically.
-    from fapiao.notify.sweeper import start_sweeper
+    # The periodic jobs every app declares (`fapiao jobs` lists them), beside the tasks.
+    from fapiao import jobs
 
-    start_sweeper()
-    # Ticket deadlines: escalation notices before and at an SLA breach.
-    from fapiao.feedback.watch import start_deadline_watch
-
-    start_deadline_watch()
-    # Analytics roll-ups: rebuild months whose invoices changed.
-    from fapiao.analytics.rollups import start_refresher
-
-    start_refresher()
+    jobs.start_all()
     options: dict[str, Any] = {"interval": args.interval, "batch": args.batch}
     if args.queue_name:
         options["queue_name"] = args.queue_name
