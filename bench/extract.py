@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from fapiao.demo.corpus.generator import CorpusGenerator  # noqa: E402
 from fapiao.reader.pipeline import extract_bytes  # noqa: E402
-from tests.corpus.generator import CorpusGenerator  # noqa: E402
 from tests.corpus.render_ofd import render_ofd  # noqa: E402
 from tests.corpus.render_xml import render_xml  # noqa: E402
 

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 from fapiao.core.invoice import InvoiceData  # noqa: E402
+from fapiao.demo.corpus.generator import CorpusGenerator  # noqa: E402
 from fapiao.reader import pdf_text  # noqa: E402
 from fapiao.reader.base import KEY_FIELDS, Limits  # noqa: E402
 from fapiao.reader.pipeline import extract_bytes  # noqa: E402
-from tests.corpus.generator import CorpusGenerator  # noqa: E402
 from tests.corpus.render_pdf import PdfStyle, render_pdf  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"

@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from fapiao.demo.corpus.generator import CorpusGenerator  # noqa: E402
 from fapiao.reader import image, image_prep, ocr  # noqa: E402
 from fapiao.reader.base import KEY_FIELDS, Limits  # noqa: E402
 from fapiao.reader.pipeline import extract_bytes  # noqa: E402
-from tests.corpus.generator import CorpusGenerator  # noqa: E402
 from tests.corpus.render_photo import random_style, render_photo, render_scan_pdf  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"

@@ -95,7 +95,7 @@ def _people() -> tuple[Any, Any, list[Any]]:
 
 def _generator_rate() -> tuple[float, float]:
     """Invoices per second of the corpus generator, header-only and with line items."""
-    from tests.corpus.generator import CorpusGenerator
+    from fapiao.demo.corpus.generator import CorpusGenerator
 
     rates = []
     for with_items, n in ((False, 20_000), (True, 5_000)):
@@ -108,9 +108,9 @@ def _generator_rate() -> tuple[float, float]:
 
 
 def _load(figures: Figures, org: Any, submitters: list[Any], count: int) -> None:
+    from fapiao.demo.corpus.generator import CorpusGenerator, Party
     from fapiao.invoices.bulk import bulk_record, refresh_statistics
     from fapiao.invoices.models import LineItem, Source
-    from tests.corpus.generator import CorpusGenerator, Party
 
     figures.gen_rate, figures.gen_items_rate = _generator_rate()
     gen = CorpusGenerator(seed=2026, today=TODAY, buyer=Party(name=org.name, tax_id=org.tax_id))

@@ -38,7 +38,7 @@ FINISHED = ("done", "failed")
 
 
 def corpus_files(n: int) -> list[tuple[str, bytes]]:
-    from tests.corpus.generator import CorpusGenerator, Party
+    from fapiao.demo.corpus.generator import CorpusGenerator, Party
     from tests.corpus.render_ofd import render_ofd
     from tests.corpus.render_pdf import render_pdf
     from tests.corpus.render_xml import render_xml

@@ -14,9 +14,9 @@ from django.test import Client
 from fapiao.accounts.models import ApiToken, Organisation, User
 from fapiao.accounts.roles import Role
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator, Party
 from fapiao.invoices.models import Invoice, Source
 from fapiao.invoices.services import record_invoice
-from tests.corpus.generator import CorpusGenerator, Party
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

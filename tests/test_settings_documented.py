@@ -46,3 +46,16 @@ def test_every_declared_setting_is_in_the_readme() -> None:
         name for name in SETTINGS if not re.search(rf"(?<![A-Z0-9_]){name}(?![A-Z0-9_])", readme)
     ]
     assert not missing, f"describe these in README.md: {missing}"
+
+
+ENVIRON = re.compile(r"""(?:environ\b|getenv\()[^\n]*["']FAPIAO_""")
+
+
+def test_only_the_config_module_touches_the_environment_for_settings() -> None:
+    # One way to read (or set) a setting: fapiao.config's helpers and overrides.
+    touching = [
+        str(path.relative_to(ROOT))
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "config.py" and ENVIRON.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not touching, f"read FAPIAO_* settings through fapiao.config in: {touching}"

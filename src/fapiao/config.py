@@ -1,14 +1,27 @@
-"""Every FAPIAO_* environment setting, documented in one place.
+"""Every FAPIAO_* environment setting, documented in one place, and the only reader of them.
 
-`settings.py` reads them through :func:`env`; a test checks that each one read here is
-described in README.md, so that an operator never meets an undocumented knob.
+Code reads a setting through the typed helpers here (`env`, `env_int`, `env_float`,
+`env_bool`, `env_list`, `env_path`, `data_dir`), at the moment it needs it, so that a test
+or an operator's change is seen without re-importing anything; nothing else touches
+`os.environ` for a FAPIAO_* name. `settings.py` reads Django's settings through them at
+start-up; an app with several settings groups its accessors in `<app>/conf.py`.
+
+A process may set a value for itself and for the processes it starts (`override`,
+`child_environ`): `fapiao serve --demo` points the server and its worker at the local
+tax-platform simulator that way.
+
+A test checks that each setting read anywhere is declared here and described in README.md,
+so that an operator never meets an undocumented knob.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -16,6 +29,9 @@ class Setting:
     name: str
     default: str
     help: str
+    # The default shown is a description ("<FAPIAO_DATA_DIR>/…"): unset, `env` answers ""
+    # and the reader works the value out.
+    computed: bool = False
 
 
 SETTINGS: dict[str, Setting] = {
@@ -28,11 +44,13 @@ SETTINGS: dict[str, Setting] = {
             "FAPIAO_DATABASE_URL",
             "sqlite:///<FAPIAO_DATA_DIR>/fapiao.sqlite3",
             "Database URL; postgresql://user@host:5432/name for PostgreSQL.",
+            computed=True,
         ),
         Setting(
             "FAPIAO_SECRET_KEY",
             "(generated once into <FAPIAO_DATA_DIR>/secret_key)",
             "Django secret key.",
+            computed=True,
         ),
         Setting("FAPIAO_DEBUG", "false", "Django debug mode; never in production."),
         Setting(
@@ -111,11 +129,14 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("FAPIAO_VERIFY_DAILY_LIMIT", "5", "Verifications per invoice per day (platform)."),
         Setting("FAPIAO_VERIFY_CACHE_HOURS", "24", "How long a verification answer is reused."),
-        Setting("FAPIAO_SYNC_INTERVAL_MINUTES", "60", "Expected minutes between upstream syncs."),
+        Setting(
+            "FAPIAO_SYNC_INTERVAL_MINUTES", "60", "Minutes between the worker's upstream syncs."
+        ),
         Setting(
             "FAPIAO_SYNC_INBOX_DIR",
             "<FAPIAO_DATA_DIR>/sync-inbox",
             "Watched folder of platform Excel exports, one subfolder per organisation tax id.",
+            computed=True,
         ),
         # fapiao.analytics: what spending summaries and budgets count.
         Setting(
@@ -159,27 +180,96 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def env(name: str) -> str:
-    """The value of a documented setting, or its default."""
+# Values this process set for itself and its children (see `override`).
+_overrides: dict[str, str] = {}
+# (name, value) pairs already warned about, so that a setting read on every use warns once.
+_warned: set[tuple[str, str]] = set()
+
+
+def _declared(name: str) -> Setting:
     if name not in SETTINGS:
         raise KeyError(f"{name} is not a documented FAPIAO_* setting")
-    return os.environ.get(name) or SETTINGS[name].default
+    return SETTINGS[name]
+
+
+def env(name: str) -> str:
+    """The value of a documented setting: set by this process, else the environment, else
+    its default ("" for a computed default, which the reader works out)."""
+    setting = _declared(name)
+    value = _overrides.get(name) or os.environ.get(name)
+    if value:
+        return value
+    return "" if setting.computed else setting.default
+
+
+def _not_a_number(name: str, value: str) -> None:
+    if (name, value) not in _warned:
+        _warned.add((name, value))
+        log.warning("%s 的值“%s”不是数字，已改用默认值 %s。", name, value, SETTINGS[name].default)
+
+
+def env_int(name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole-number setting ("3.0" reads as 3), kept within [minimum, maximum]; a value
+    that is not a number falls back to the default, with a warning in the log."""
+    text = env(name).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = int(float(text))
+        except (ValueError, OverflowError):
+            _not_a_number(name, text)
+            value = int(SETTINGS[name].default)
+    if minimum is not None:
+        value = max(minimum, value)
+    if maximum is not None:
+        value = min(maximum, value)
+    return value
+
+
+def env_float(name: str, *, minimum: float = 0.0) -> float:
+    """A numeric setting, at least `minimum`; a value that is not a number falls back to
+    the default, with a warning in the log."""
+    text = env(name).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        _not_a_number(name, text)
+        value = float(SETTINGS[name].default)
+    return max(minimum, value)
 
 
 def env_bool(name: str) -> bool:
     return env(name).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_float(name: str, minimum: float = 0.0) -> float:
-    """A numeric setting; a value that is not a number falls back to the default."""
-    try:
-        value = float(env(name))
-    except ValueError:
-        value = float(SETTINGS[name].default)
-    return max(minimum, value)
+def env_list(name: str) -> list[str]:
+    """A comma-separated setting, without blanks."""
+    return [item.strip() for item in env(name).split(",") if item.strip()]
+
+
+def env_path(name: str) -> Path | None:
+    """A folder or file setting; None when it is empty (or unset with a computed default)."""
+    value = env(name).strip()
+    return Path(value).expanduser() if value else None
 
 
 def data_dir() -> Path:
     path = Path(env("FAPIAO_DATA_DIR")).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def override(name: str, value: str | None) -> None:
+    """Set a setting for this process and the processes it starts through `child_environ`
+    (None removes the override). Used where a command decides a value at run time."""
+    _declared(name)
+    if value is None:
+        _overrides.pop(name, None)
+    else:
+        _overrides[name] = value
+
+
+def child_environ() -> dict[str, str]:
+    """The environment for a child process: this one's, with this process's overrides."""
+    return {**os.environ, **_overrides}

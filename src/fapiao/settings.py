@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 
-from fapiao.config import data_dir, env, env_bool
+from fapiao.config import data_dir, env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 
 def _secret_key() -> str:
-    configured = os.environ.get("FAPIAO_SECRET_KEY")
+    configured = env("FAPIAO_SECRET_KEY")
     if configured:
         return configured
     # One key per data folder, so sessions survive restarts and instances stay apart.
@@ -28,10 +27,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("FAPIAO_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in env("FAPIAO_ALLOWED_HOSTS").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in env("FAPIAO_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
-]
+ALLOWED_HOSTS = env_list("FAPIAO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("FAPIAO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,7 +86,7 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    url = os.environ.get("FAPIAO_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fapiao.sqlite3'}"
+    url = env("FAPIAO_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fapiao.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while the worker writes; IMMEDIATE avoids the
@@ -127,8 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "invoice-list"
 LOGOUT_REDIRECT_URL = "login"
-LOGIN_MAX_FAILURES = int(env("FAPIAO_LOGIN_MAX_FAILURES"))
-LOGIN_LOCKOUT_MINUTES = int(env("FAPIAO_LOGIN_LOCKOUT_MINUTES"))
+LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES")
+LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -155,10 +152,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MAX_UPLOAD_BYTES = int(env("FAPIAO_MAX_UPLOAD_MB")) * 1024 * 1024
+MAX_UPLOAD_BYTES = env_int("FAPIAO_MAX_UPLOAD_MB") * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-PAGE_SIZE = min(int(env("FAPIAO_PAGE_SIZE")), 500)
+PAGE_SIZE = env_int("FAPIAO_PAGE_SIZE", maximum=500)
 
 # Notification email (fapiao.notify): SMTP when a host is set, otherwise one file per
 # message under the data folder (printing them would bury the server's own output).
@@ -169,7 +166,7 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
-EMAIL_PORT = int(env("FAPIAO_SMTP_PORT"))
+EMAIL_PORT = env_int("FAPIAO_SMTP_PORT")
 EMAIL_HOST_USER = env("FAPIAO_SMTP_USER")
 EMAIL_HOST_PASSWORD = env("FAPIAO_SMTP_PASSWORD")
 EMAIL_USE_SSL = env("FAPIAO_SMTP_TLS").strip().lower() == "ssl"

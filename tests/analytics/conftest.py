@@ -14,10 +14,10 @@ import pytest
 from fapiao.accounts.models import User
 from fapiao.analytics import taxonomy
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DuplicateInvoice
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 
 COUNTED = {ReviewStatus.APPROVED, ReviewStatus.REIMBURSED}
 START, END = dt.date(2025, 1, 1), dt.date(2026, 10, 31)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +14,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fapiao import jobs
 from fapiao.analytics import rollups, summaries
 from fapiao.analytics.models import RollupDirty, SpendRollup
 from fapiao.analytics.periods import Range
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
 from fapiao.invoices.services import correct_invoice
-from fapiao.periodic import Periodic
 from fapiao.review.services import apply_transition
 from tests.analytics.conftest import END, START, category_of, expected, red_of
 from tests.conftest import record
@@ -221,14 +220,14 @@ def test_refresh_command_rebuilds_everything_on_request(ledger: dict[str, Any]) 
     _assert_matches(admin, org_id)
 
 
-def test_periodic_job_runs_until_stopped() -> None:
-    ran = threading.Event()
-    job = Periodic("test-job", 0.01, ran.set)
-    job.start()
-    assert ran.wait(5)
-    job.stop()
-    job.join(5)
-    assert not job.is_alive()
+def test_the_worker_job_rebuilds_changed_months(ledger: dict[str, Any]) -> None:
+    admin, org_id = ledger["users"]["finance_admin"], ledger["org"].pk
+    refresh = jobs.get("analytics.rollups")
+    assert refresh.at_start  # after a restart or a bulk load, before the first interval
+    assert "重建" in refresh()
+    assert not RollupDirty.objects.exists()
+    assert refresh() == ""  # nothing changed since: nothing to say
+    _assert_matches(admin, org_id)
 
 
 def test_one_statement_changing_many_months_marks_them_all(ledger: dict[str, Any]) -> None:

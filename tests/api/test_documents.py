@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Document, DocumentState, Invoice
 from tests.api.conftest import assert_problem
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_ofd import render_ofd
 from tests.corpus.render_pdf import render_pdf
 from tests.corpus.render_xml import render_xml

@@ -11,8 +11,8 @@ import pytest
 
 from fapiao.accounts.models import User
 from fapiao.cli import main
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Invoice
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_xlsx import render_xlsx
 from tests.corpus.render_xml import render_xml
 

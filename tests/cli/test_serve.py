@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -119,6 +120,11 @@ def test_serve_runs_the_demo_with_a_worker_and_stops_on_sigterm(serve: Any) -> N
     worker = int(pid_file.read_text())
     assert alive(worker)
     assert b"worker" in Path(f"/proc/{worker}/cmdline").read_bytes()
+    # The demo's tax-platform simulator: the worker is told where it is.
+    simulator = re.search(r"演示用税务平台模拟服务：(\S+)", out)
+    assert simulator is not None
+    environ = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+    assert f"FAPIAO_TAX_PLATFORM_URL={simulator.group(1)}".encode() in environ
 
     # A worker that dies is started again, and serve says so.
     os.kill(worker, signal.SIGKILL)

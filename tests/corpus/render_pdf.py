@@ -23,8 +23,8 @@ from decimal import Decimal
 
 from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.core.money import format_money
+from fapiao.demo.corpus.parties import Party
 
-from .parties import Party
 from .pdf_canvas import Canvas, text_width
 
 PAGE_W, PAGE_H = 680.0, 400.0

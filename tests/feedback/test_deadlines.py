@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from fapiao import jobs
 from fapiao.accounts.models import User
 from fapiao.feedback.deadlines import check_deadlines
 from fapiao.feedback.models import Holiday, Status, Ticket
 from fapiao.feedback.services import reply, set_deadlines
-from fapiao.feedback.tasks import check_ticket_deadlines
 from fapiao.notify.models import Notification
 from tests.feedback.conftest import bj
 
@@ -77,8 +77,8 @@ def test_resolved_tickets_close_after_the_reopen_window(
 ) -> None:
     t = open_ticket(users["submitter"], category="complaint")
     Ticket.objects.filter(pk=t.pk).update(status=Status.RESOLVED, resolved_at=bj(2026, 1, 5, 9, 0))
-    summary = check_ticket_deadlines.call()
-    assert summary["auto_closed"] == 1
+    summary = jobs.get("feedback.deadlines")()
+    assert "自动关闭 1 个" in summary
     assert Ticket.objects.get(pk=t.pk).status == Status.CLOSED
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fapiao.accounts.models import User
-from fapiao.feedback.demo import seed_feedback
+from fapiao.demo.feedback import seed_feedback
 from fapiao.feedback.models import Rating, Status, Ticket
 from fapiao.notify.models import Notification
 

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 from django.core.management import call_command
 
+from fapiao import jobs
 from fapiao.accounts.models import User
 from fapiao.feedback.mail import import_maildir
 from fapiao.feedback.models import Attachment, Channel, MessageKind, Status, Ticket
@@ -140,8 +141,7 @@ def test_the_worker_imports_the_configured_maildir(
     smtp_maildir: tuple[int, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from fapiao.feedback.watch import import_mail_once
-
+    import_mail_once = jobs.get("feedback.mail")
     port, maildir = smtp_maildir
     send(port, users["submitter2"].email, "发票查不到", "昨天上传的发票查不到。")
     monkeypatch.delenv("FAPIAO_FEEDBACK_MAILDIR", raising=False)

@@ -12,11 +12,11 @@ import pytest
 
 from fapiao.accounts.models import Organisation, User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DuplicateInvoice
 from fapiao.invoices.bulk import BulkResult, bulk_record
 from fapiao.invoices.models import DuplicateSubmission, Invoice, LineItem, Source, TaxStatus
 from fapiao.invoices.services import record_invoice
-from tests.corpus.generator import CorpusGenerator
 from tests.factories import UserFactory
 
 START, END = dt.date(2025, 1, 1), dt.date(2026, 10, 31)

@@ -13,10 +13,10 @@ import pytest
 
 from fapiao.accounts.models import Organisation, User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices import bulk_prepare
 from fapiao.invoices.bulk import BulkResult, bulk_record
 from fapiao.invoices.models import Invoice
-from tests.corpus.generator import CorpusGenerator
 from tests.factories import UserFactory
 from tests.invoices.test_bulk import item_rows, stored_fields
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from fapiao.accounts.models import User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DocumentNotFound
 from fapiao.invoices import ingest, services
 from fapiao.invoices.models import Document, DuplicateSubmission, Invoice, Source
 from fapiao.invoices.reprocess import reprocess_document
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_ofd import render_ofd
 from tests.corpus.render_pdf import render_pdf
 from tests.corpus.render_xml import render_xml

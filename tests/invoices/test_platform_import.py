@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from fapiao.accounts.models import Organisation, User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import (
     DuplicateSubmission,
     FieldCorrection,
@@ -26,7 +27,6 @@ from fapiao.invoices.platform_import import (
     import_export_file,
     run_import,
 )
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_xlsx import render_xlsx
 
 START, END = dt.date(2025, 1, 1), dt.date(2026, 10, 31)

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice, TaxStatus
+from fapiao.lookup.jobs import sync_round
 from fapiao.lookup.models import SourceStatus, SyncSource, VerificationResult
 from fapiao.lookup.simulator import SimInvoice, TaxPlatformSimulator
 from fapiao.lookup.sync import sync_source
-from fapiao.lookup.tasks import sync_upstream
 from fapiao.notify.models import Notification
 from tests.lookup.conftest import BJ_NUMBER
 
@@ -48,7 +48,8 @@ def test_sync_applies_a_voiding_and_tells_the_owner(
     beijing.refresh_from_db()
     assert beijing.status == SourceStatus.OK and beijing.last_success_at is not None
     # run twice: nothing is checked again while the answers are fresh, nobody is told twice
-    assert sync_upstream.call("bj") == {"bj": 0}
+    again = sync_round(source="bj")
+    assert [(s.slug, r.checked) for s, r in again.sources] == [("bj", 0)]
     assert Notification.objects.filter(event="tax_status_changed").count() == 1
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from django.test import Client
 
 from fapiao.accounts.models import Organisation, User
+from fapiao.demo.notify import seed_inbox
 from fapiao.invoices.models import Invoice, ReviewStatus
-from fapiao.notify.demo import seed_inbox
 from fapiao.notify.models import Delivery, Notification
 from fapiao.notify.services import notify
 

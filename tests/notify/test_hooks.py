@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 from fapiao.accounts.models import Organisation, User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices import ingest
 from fapiao.invoices.models import Invoice
 from fapiao.invoices.platform_import import import_export_file
@@ -15,7 +16,6 @@ from fapiao.invoices.services import correct_invoice
 from fapiao.invoices.tasks import read_document
 from fapiao.notify.models import Notification
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_xlsx import render_xlsx
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fapiao.core.invoice import InvoiceData
-from tests.corpus.generator import CorpusGenerator
+from fapiao.demo.corpus.generator import CorpusGenerator
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 TODAY = date(2025, 6, 1)

@@ -20,10 +20,10 @@ from PIL import Image
 
 from fapiao.core.invoice import InvoiceData
 from fapiao.core.qr import QrPayload, format_qr
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.reader import image_prep, ocr
 from fapiao.reader.base import KEY_FIELDS, Limits, ReadError
 from fapiao.reader.pipeline import extract_bytes
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_pdf import render_pdf
 
 TODAY = date(2025, 6, 1)

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.reader import pdf_text
 from fapiao.reader.base import KEY_FIELDS, Limits, ReadError
 from fapiao.reader.pipeline import extract_bytes, extract_path
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.pdf_canvas import Canvas
 from tests.corpus.render_pdf import PdfStyle, render_pdf
 from tests.reader.conftest import TODAY

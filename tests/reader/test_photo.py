@@ -16,12 +16,12 @@ import pytest
 from PIL import Image
 
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.reader import image, image_prep, ocr, pdf_scan
 from fapiao.reader.base import KEY_FIELDS, Limits, ReadError
 from fapiao.reader.ocr_items import typed_cells
 from fapiao.reader.pdf_layout import Char, Line, Word
 from fapiao.reader.pipeline import extract_bytes
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_photo import (
     PhotoStyle,
     degrade,

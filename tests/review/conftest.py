@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Invoice
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 
 
 @pytest.fixture

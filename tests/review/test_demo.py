@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from fapiao.demo import load_demo
+from fapiao.demo.load import load_demo
 from fapiao.invoices.models import Invoice, ReviewStatus
 from fapiao.review.models import Transition
 

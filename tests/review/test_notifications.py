@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
 from fapiao.invoices.platform_import import _update
 from fapiao.invoices.services import correct_invoice
@@ -16,7 +17,6 @@ from fapiao.review.history import invoice_history
 from fapiao.review.models import TaxStatusChange
 from fapiao.review.services import apply_transition
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 
 
 def inbox(user: User) -> list[Notification]:

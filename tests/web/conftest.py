@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Invoice, ReviewStatus
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 
 ROW_LINK = re.compile(r'<a class="inv-number" href="/invoices/(\d+)/">')
 

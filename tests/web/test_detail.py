@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import DuplicateSubmission, Invoice, Source
 from fapiao.invoices.services import correct_invoice
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 
 ClientAs = Callable[[User], Client]
 PERSONAL_ID = "11010519491231002X"

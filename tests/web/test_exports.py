@@ -15,10 +15,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices import exports
 from fapiao.invoices.models import Invoice
 from tests.conftest import TODAY, record
-from tests.corpus.generator import CorpusGenerator
 
 ClientAs = Callable[[User], Client]
 CENT = Decimal("0.01")

@@ -22,8 +22,8 @@ from django.db import connections
 from django.test import override_settings
 
 from fapiao.accounts.models import User
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices.models import Invoice, ReviewStatus
-from tests.corpus.generator import CorpusGenerator
 from tests.factories import PASSWORD
 from tests.invoices.test_ingest import sample
 from tests.web.test_browser import ARGS, CHROMIUM

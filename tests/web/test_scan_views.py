@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from fapiao.accounts.models import User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.invoices import ingest
 from fapiao.invoices.models import Document, FieldCorrection, Invoice, ReviewStatus
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_pdf import render_pdf
 from tests.corpus.render_xlsx import render_xlsx
 from tests.corpus.render_xml import render_xml

@@ -11,7 +11,8 @@ Exactly right, not eventually right:
   have caught up; reads never write.
 - refresh() rebuilds dirty months from the invoices. A month stays dirty when it changed
   again during its rebuild (its `gen` moved), so the next refresh takes it again. The
-  worker refreshes every few seconds; `fapiao manage refresh_rollups` does it by hand.
+  worker refreshes every few seconds (the `analytics.rollups` job, analytics/jobs.py);
+  `fapiao manage refresh_rollups` does it by hand.
 
 Roll-ups serve whole-organisation scopes (finance, admins, unrestricted reviewers, the
 system's own budget checks) without a seller or submitter filter; anything else - a
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -46,17 +46,13 @@ from fapiao.analytics.counting import (
     sums,
 )
 from fapiao.analytics.models import RollupDirty, SellerRollup, SpendRollup
-from fapiao.config import env_float
 from fapiao.invoices.models import Invoice, ReviewStatus
 from fapiao.invoices.scope import sees_all_invoices_of_organisation
-from fapiao.periodic import Periodic
-
-log = logging.getLogger(__name__)
+from fapiao.locks import advisory_lock
 
 # Roll-ups hold pending invoices too (flagged), so the include-pending setting needs no
 # rebuild.
 ALL_COUNTABLE = (*COUNTED, ReviewStatus.PENDING_REVIEW)
-ADVISORY_LOCK = 0x46415049_414F  # "FAPIAO": one refresher at a time on PostgreSQL
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -223,15 +219,8 @@ def _refresh_lock() -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK])
-        got = bool(cursor.fetchone()[0])
-    try:
+    with advisory_lock("analytics.rollups") as got:
         yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
 
 
 def refresh(organisation_id: int | None = None, *, limit: int | None = None) -> int:
@@ -268,26 +257,3 @@ def mark_all_dirty(organisation_id: int | None = None) -> int:
             if not bumped:
                 RollupDirty.objects.create(organisation_id=org, month=month)
     return len(keys)
-
-
-def refresh_once() -> int:
-    """The worker's round: never let a database hiccup stop the worker."""
-    try:
-        rebuilt = refresh()
-        if rebuilt:
-            log.info("analytics roll-ups: %s month(s) rebuilt", rebuilt)
-        return rebuilt
-    except Exception:
-        log.exception("analytics roll-up refresh failed; retrying at the next interval")
-        return 0
-
-
-def start_refresher() -> Periodic:
-    """Build what is dirty now (after a restart, a bulk load), then keep up every
-    FAPIAO_ROLLUP_REFRESH_SECONDS (default 5)."""
-    refresh_once()
-    refresher = Periodic(
-        "analytics-rollups", env_float("FAPIAO_ROLLUP_REFRESH_SECONDS", 0.5), refresh_once
-    )
-    refresher.start()
-    return refresher

@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from fapiao.accounts.models import User
 from fapiao.analytics import periods, taxonomy
 from fapiao.analytics.counting import blue_invoices, red_invoices
 from fapiao.analytics.summaries import Query, custom_names, raw_categories, spend_filter
@@ -50,7 +49,3 @@ def _row(inv: Invoice, custom: frozenset[str]) -> dict[str, Any]:
         "is_red": inv.is_red,
         "url": reverse("invoice-detail", args=[inv.pk]),
     }
-
-
-def user_label(user: User) -> str:
-    return user.get_full_name() or user.username

@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fapiao.cli import accounts, documents, query, serve
+    from fapiao.cli import accounts, documents, jobs, query, serve
     from fapiao.cli import lookup as lookup
 
     parser = _Parser(prog="fapiao", description="发票管家 Fapiao：发票管理服务的命令行工具")
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_parsers(sub)
     documents.add_parsers(sub)
     lookup.add_parsers(sub)
+    jobs.add_parsers(sub)
     sub.add_parser(
         "extract", help="识别发票文件并输出结果，不需要数据库（fapiao extract 文件 … --json）"
     )

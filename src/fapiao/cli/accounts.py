@@ -105,7 +105,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
-    from fapiao.demo import load_demo, print_logins
+    from fapiao.demo.load import load_demo, print_logins
 
     if args.invoices < 0:
         raise CliError("演示发票数量不能为负数：请用 --invoices 指定 0 或更大的数。")

@@ -68,32 +68,18 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    """One round of the worker's `lookup.sync` job, with options; under its lock."""
     setup_django()
-    from fapiao.lookup.inbox import export_source, import_inbox
-    from fapiao.lookup.models import SyncSource
-    from fapiao.lookup.sync import sync_source
+    from fapiao.locks import exclusive
+    from fapiao.lookup.jobs import sync_round
 
-    failed = 0
-    if not args.source or args.source == export_source().slug:
-        inbox = import_inbox()
-        print(f"导出文件：导入 {len(inbox.imported)} 个文件，新增发票 {inbox.created} 张，"
-              f"更新状态 {inbox.status_updates} 张。")  # fmt: skip
-        for name, reason in inbox.failed:
-            print(f"  未能导入 {name}：{reason}")
-        failed += bool(inbox.failed)
-    sources = SyncSource.objects.exclude(slug=export_source().slug).order_by("slug")
-    if args.source:
-        sources = sources.filter(slug=args.source)
-    for source in sources:
-        report = sync_source(source=source, batch=args.batch)
-        state = (
-            "成功"
-            if report.status == "ok" and not report.message
-            else f"未完成（{report.message}）"
-        )
-        print(f"{source.name}：{state}，查验 {report.checked} 张，状态变化 {report.changed} 张。")
-        failed += report.status != "ok"
-    return 1 if failed else 0
+    with exclusive("lookup.sync") as got:
+        if not got:
+            raise CliError("另一个同步正在进行（后台任务进程或另一个 fapiao sync），请稍后再试。")
+        result = sync_round(source=args.source, batch=args.batch)
+    for line in result.lines():
+        print(line)
+    return 1 if result.failed else 0
 
 
 def add_invoices_from_db(sim: TaxPlatformSimulator) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from fapiao import config
 from fapiao.cli.common import CliError, setup_django
 
 log = logging.getLogger("fapiao.cli")
@@ -66,7 +67,11 @@ class WorkerSupervisor(threading.Thread):
                 return False
             # Its own session: Ctrl+C reaches serve alone, which then stops the worker in
             # order, instead of both racing to shut down.
-            self.process = subprocess.Popen(self.command, start_new_session=True)
+            # The environment explicitly: with the settings this process decided at run
+            # time (the demo's tax-platform simulator), read when each child starts.
+            self.process = subprocess.Popen(
+                self.command, start_new_session=True, env=config.child_environ()
+            )
             self.pid_file.write_text(f"{self.process.pid}\n")
             return True
 
@@ -123,7 +128,7 @@ def _create_server(host: str, port: int) -> Any:
 
 
 def _load_demo(invoices: int) -> None:
-    from fapiao.demo import load_demo, print_logins
+    from fapiao.demo.load import load_demo, print_logins
 
     result = load_demo(invoices=invoices, stdout=sys.stdout)
     print_logins(result, stdout=sys.stdout)
@@ -131,9 +136,9 @@ def _load_demo(invoices: int) -> None:
 
 def _start_demo_tax_platform() -> Any:
     """The demo verifies against a local tax-platform simulator holding the demo invoices,
-    unless FAPIAO_TAX_PLATFORM_URL already points at a gateway. The worker child inherits
-    the URL through the environment."""
-    if os.environ.get("FAPIAO_TAX_PLATFORM_URL"):
+    unless FAPIAO_TAX_PLATFORM_URL already points at a gateway. The URL is set for this
+    process (the web server) and passed to the worker child (config.child_environ)."""
+    if config.env("FAPIAO_TAX_PLATFORM_URL"):
         return None
     from fapiao.cli.lookup import add_invoices_from_db
     from fapiao.lookup.simulator import TaxPlatformSimulator
@@ -141,7 +146,7 @@ def _start_demo_tax_platform() -> Any:
     simulator = TaxPlatformSimulator("127.0.0.1", 0)
     add_invoices_from_db(simulator)
     simulator.start()
-    os.environ["FAPIAO_TAX_PLATFORM_URL"] = simulator.url
+    config.override("FAPIAO_TAX_PLATFORM_URL", simulator.url)
     print(f"演示用税务平台模拟服务：{simulator.url}", flush=True)
     return simulator
 
@@ -199,6 +204,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             supervisor.stop()
         if simulator is not None:
             simulator.stop()
+            config.override("FAPIAO_TAX_PLATFORM_URL", None)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     print("发票管家已停止。", flush=True)
@@ -253,18 +259,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     _wait_for_schema(poll_seconds=2.0)
-    # Notification outbox: enqueue what a crash left unsent, then due retries periodically.
-    from fapiao.notify.sweeper import start_sweeper
+    # The periodic jobs every app declares (`fapiao jobs` lists them), beside the tasks.
+    from fapiao import jobs
 
-    start_sweeper()
-    # Ticket deadlines: escalation notices before and at an SLA breach.
-    from fapiao.feedback.watch import start_deadline_watch
-
-    start_deadline_watch()
-    # Analytics roll-ups: rebuild months whose invoices changed.
-    from fapiao.analytics.rollups import start_refresher
-
-    start_refresher()
+    jobs.start_all()
     options: dict[str, Any] = {"interval": args.interval, "batch": args.batch}
     if args.queue_name:
         options["queue_name"] = args.queue_name

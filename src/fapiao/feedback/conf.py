@@ -4,8 +4,9 @@ service targets per priority."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from fapiao.config import env
+from fapiao.config import env, env_int, env_path
 from fapiao.feedback.models.tickets import Priority
 
 # (first reply, resolution) targets in working hours. An 8-hour working day: a normal
@@ -18,23 +19,16 @@ SLA_HOURS: dict[str, tuple[int, int]] = {
 }
 
 
-def _int(name: str, minimum: int) -> int:
-    try:
-        return max(minimum, int(env(name)))
-    except ValueError:
-        return max(minimum, int(float(env(name))))
-
-
 def reopen_window() -> dt.timedelta:
-    return dt.timedelta(days=_int("FAPIAO_FEEDBACK_REOPEN_DAYS", 0))
+    return dt.timedelta(days=env_int("FAPIAO_FEEDBACK_REOPEN_DAYS", minimum=0))
 
 
 def max_attachment_bytes() -> int:
-    return _int("FAPIAO_FEEDBACK_MAX_ATTACHMENT_MB", 1) * 1024 * 1024
+    return env_int("FAPIAO_FEEDBACK_MAX_ATTACHMENT_MB", minimum=1) * 1024 * 1024
 
 
 def warn_fraction() -> float:
-    return min(_int("FAPIAO_FEEDBACK_SLA_WARN_PERCENT", 1), 99) / 100
+    return env_int("FAPIAO_FEEDBACK_SLA_WARN_PERCENT", minimum=1, maximum=99) / 100
 
 
 def work_hours() -> str:
@@ -43,3 +37,8 @@ def work_hours() -> str:
 
 def support_address() -> str:
     return env("FAPIAO_FEEDBACK_SUPPORT_ADDRESS")
+
+
+def maildir() -> Path | None:
+    """The support Maildir the worker imports, or None when it is not configured."""
+    return env_path("FAPIAO_FEEDBACK_MAILDIR")

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fapiao.config import data_dir, env
-
-
-def _int(name: str) -> int:
-    try:
-        return int(env(name))
-    except ValueError:
-        return int(float(env(name)))
+from fapiao.config import data_dir, env, env_float, env_int, env_path
 
 
 def platform_url() -> str:
@@ -20,35 +13,32 @@ def platform_url() -> str:
 
 
 def platform_timeout() -> float:
-    return float(env("FAPIAO_TAX_PLATFORM_TIMEOUT"))
+    return env_float("FAPIAO_TAX_PLATFORM_TIMEOUT")
 
 
 def platform_retries() -> int:
-    return max(0, _int("FAPIAO_TAX_PLATFORM_RETRIES"))
+    return env_int("FAPIAO_TAX_PLATFORM_RETRIES", minimum=0)
 
 
 def breaker_failures() -> int:
-    return max(1, _int("FAPIAO_TAX_PLATFORM_BREAKER_FAILURES"))
+    return env_int("FAPIAO_TAX_PLATFORM_BREAKER_FAILURES", minimum=1)
 
 
 def breaker_seconds() -> int:
-    return max(1, _int("FAPIAO_TAX_PLATFORM_BREAKER_SECONDS"))
+    return env_int("FAPIAO_TAX_PLATFORM_BREAKER_SECONDS", minimum=1)
 
 
 def daily_limit() -> int:
-    return max(1, _int("FAPIAO_VERIFY_DAILY_LIMIT"))
+    return env_int("FAPIAO_VERIFY_DAILY_LIMIT", minimum=1)
 
 
 def cache_hours() -> int:
-    return max(0, _int("FAPIAO_VERIFY_CACHE_HOURS"))
+    return env_int("FAPIAO_VERIFY_CACHE_HOURS", minimum=0)
 
 
 def sync_interval_minutes() -> int:
-    return max(1, _int("FAPIAO_SYNC_INTERVAL_MINUTES"))
+    return env_int("FAPIAO_SYNC_INTERVAL_MINUTES", minimum=1)
 
 
 def sync_inbox_dir() -> Path:
-    value = env("FAPIAO_SYNC_INBOX_DIR").strip()
-    if not value or value.startswith("<"):
-        return data_dir() / "sync-inbox"
-    return Path(value).expanduser()
+    return env_path("FAPIAO_SYNC_INBOX_DIR") or data_dir() / "sync-inbox"

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fapiao.config import env
-
-
-def _int(name: str, minimum: int) -> int:
-    try:
-        return max(minimum, int(env(name)))
-    except ValueError:
-        return max(minimum, int(float(env(name))))
+from fapiao.config import env, env_int
 
 
 def max_attempts() -> int:
-    return _int("FAPIAO_NOTIFY_MAX_ATTEMPTS", 1)
+    return env_int("FAPIAO_NOTIFY_MAX_ATTEMPTS", minimum=1)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """Exponential backoff after the n-th failed attempt: base, 2x, 4x, ... capped at 1 hour."""
-    base = _int("FAPIAO_NOTIFY_RETRY_SECONDS", 0)
+    base = env_int("FAPIAO_NOTIFY_RETRY_SECONDS", minimum=0)
     return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
 def sweep_seconds() -> int:
-    return _int("FAPIAO_NOTIFY_SWEEP_SECONDS", 1)
+    return env_int("FAPIAO_NOTIFY_SWEEP_SECONDS", minimum=1)
 
 
 def site_url() -> str:

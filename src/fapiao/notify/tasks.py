@@ -11,9 +11,3 @@ from fapiao.notify import outbox
 def deliver(delivery_id: int) -> str | None:
     """Send one email/SMS of the outbox; a second run finds it claimed or sent and stops."""
     return outbox.deliver(delivery_id)
-
-
-@task()
-def sweep_deliveries() -> int:
-    """Enqueue deliveries that are due: retries, and any a crash left behind."""
-    return outbox.sweep()

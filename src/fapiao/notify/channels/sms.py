@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from typing import Protocol
 
-from fapiao.config import env
+from fapiao.config import env, env_float
 from fapiao.notify.channels import DeliveryError, PermanentDeliveryError
 from fapiao.notify.models import Delivery
 from fapiao.notify.preferences import mask_mobile
@@ -81,7 +81,7 @@ def provider() -> SmsProvider:
             url=env("FAPIAO_SMS_URL"),
             key=env("FAPIAO_SMS_KEY"),
             template=env("FAPIAO_SMS_TEMPLATE"),
-            timeout=float(env("FAPIAO_SMS_TIMEOUT")),
+            timeout=env_float("FAPIAO_SMS_TIMEOUT"),
         )
     if name != "console":
         raise PermanentDeliveryError(f"未知的短信服务 FAPIAO_SMS_PROVIDER={name}")

@@ -1,4 +1,5 @@
-"""`python -m django check_budgets`: the periodic budget check (cron, e.g. hourly)."""
+"""`fapiao manage check_budgets`: the periodic budget check once (the worker runs it hourly
+as the `analytics.budgets` job; this is for cron on a machine without a worker)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`fapiao manage check_ticket_deadlines`: SLA warnings and breaches (run from cron)."""
+"""`fapiao manage check_ticket_deadlines`: SLA warnings and breaches (run from cron, when no
+worker runs the `feedback.deadlines` job)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from fapiao.feedback.deadlines import check_deadlines
+from fapiao.feedback.jobs import describe_deadlines
 
 
 class Command(BaseCommand):
     help = "检查工单时效：即将超时和已超时的提醒（重复运行不会重复提醒），并关闭过期的已解决工单"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        r = check_deadlines()
-        self.stdout.write(
-            f"即将超时提醒 {r.warnings} 个，超时提醒 {r.breaches} 个，自动关闭 {r.auto_closed} 个。"
-        )
+        self.stdout.write(describe_deadlines(check_deadlines()))

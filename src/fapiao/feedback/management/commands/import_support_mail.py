@@ -1,4 +1,5 @@
-"""`fapiao manage import_support_mail --maildir PATH`: support mail -> tickets (cron-safe)."""
+"""`fapiao manage import_support_mail --maildir PATH`: support mail -> tickets (cron-safe;
+the worker's `feedback.mail` job does the same for FAPIAO_FEEDBACK_MAILDIR)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from fapiao.feedback.jobs import describe_mail
 from fapiao.feedback.mail import import_maildir
 
 
@@ -17,9 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = import_maildir(options["maildir"])
-        self.stdout.write(
-            f"新工单 {len(result.created)} 个，回复归档 {len(result.threaded)} 封，"
-            f"跳过 {len(result.skipped)} 封。"
-        )
+        self.stdout.write(describe_mail(result))
         for why in result.skipped:
             self.stdout.write(f"  跳过：{why}")

@@ -1,4 +1,4 @@
-"""``python -m tests.corpus --count 5 --seed 1``: invoices as JSON lines, for people.
+"""``python -m fapiao.demo.corpus --count 5 --seed 1``: invoices as JSON lines, for people.
 
 ``--bench`` generates without printing and reports invoices per second on stderr.
 """
@@ -15,7 +15,7 @@ from .generator import CorpusGenerator
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.corpus", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fapiao.demo.corpus", description=__doc__)
     parser.add_argument("--count", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())

@@ -2,7 +2,7 @@
 
 Data first: everything an invoice says is in the InvoiceData it yields, and the parties'
 addresses and bank accounts (which InvoiceData has no fields for) are in
-``generator.party(tax_id)``, so a renderer (PDF/OFD/XML/images, a later issue) needs
+``generator.party(tax_id)``, so a renderer (PDF/OFD/XML/images, tests/corpus/) needs
 nothing else.
 
 The random stream is consumed identically with and without line items, so a header-only

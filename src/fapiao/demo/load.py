@@ -1,41 +1,39 @@
 """The demo organisation: 北京示例科技有限公司 with its departments, a user of every role and
-about a thousand invoices from the project's own corpus generator, in realistic review states.
-
-The generator lives in the source checkout (tests/corpus/), not in the installed package, so
-the demo needs a checkout; `make run` always has one.
+about a thousand invoices from the project's own generator (fapiao.demo.corpus), in
+realistic review states, then each app's demo state (the sibling modules).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import logging
 import random
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-import fapiao
 from fapiao.accounts.models import Department, Organisation, User
 from fapiao.accounts.roles import Role
+from fapiao.core.invoice import InvoiceData
+from fapiao.demo import analytics, feedback, lookup, notify, review
+from fapiao.demo.corpus.defects import DEFECTS
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DuplicateInvoice, FapiaoError
 from fapiao.invoices.models import Invoice, ReviewStatus, Source, TaxStatus
 from fapiao.invoices.services import record_invoice
-from fapiao.notify import demo as notify_demo
-from fapiao.review import demo as review_demo
 
 DEMO_ORG = "北京示例科技有限公司"
 # One memorable password for every demo login, printed by `fapiao serve --demo`; it passes
 # the password validators (a test checks), so nothing is bypassed.
 DEMO_PASSWORD = "fapiao-demo-2026"
 DEPARTMENTS = ("总经办", "财务部", "销售部", "研发部", "市场部", "行政部")
+# A future-dated invoice would sit on top of every list sorted by date: left out.
+DEMO_DEFECTS = [name for name in DEFECTS if name != "future_date"]
 
 
 @dataclass(frozen=True)
@@ -81,20 +79,6 @@ class DemoResult:
     password: str = DEMO_PASSWORD
 
 
-def _corpus() -> Any:
-    """The corpus generator module, found in the source checkout this package runs from."""
-    root = Path(fapiao.__file__).resolve().parents[2]
-    if not (root / "tests" / "corpus").is_dir():
-        raise DemoUnavailable(
-            f"演示数据由源码中的发票生成器（tests/corpus/）产生，但在 {root} 下找不到它："
-            "请在 Fapiao 的源码目录中运行（例如 make run），或不加 --demo 启动。"
-        )
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    # Imported by name: the corpus is test code, outside the package mypy checks.
-    return importlib.import_module("tests.corpus.generator")
-
-
 def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> DemoResult:
     """Load the demo organisation unless it exists already (then change nothing)."""
     existing = Organisation.objects.filter(name=DEMO_ORG).first()
@@ -112,7 +96,6 @@ def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> Demo
             f"演示账号的用户名已被其他组织使用（{'、'.join(taken)}）："
             "请在一个新的数据目录（FAPIAO_DATA_DIR）或新数据库中加载演示数据。"
         )
-    generator = _corpus()
     stdout.write(f"正在加载演示组织“{DEMO_ORG}”和 {invoices} 张演示发票…\n")
     stdout.flush()
     started = time.monotonic()
@@ -122,7 +105,7 @@ def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> Demo
     service_log.setLevel(logging.WARNING)
     try:
         with transaction.atomic():
-            result = _load(generator, invoices=invoices, seed=seed)
+            result = _load(invoices=invoices, seed=seed)
     finally:
         service_log.setLevel(level)
     result.seconds = time.monotonic() - started
@@ -178,7 +161,9 @@ def _status(rng: random.Random, age_days: int, has_errors: bool) -> str:
     return ReviewStatus.APPROVED if r < 0.95 else ReviewStatus.RETURNED
 
 
-def _generate(corpus: Any, rng: random.Random, *, n: int, today: dt.date) -> list[Any]:
+def _generate(
+    corpus: CorpusGenerator, rng: random.Random, *, n: int, today: dt.date
+) -> list[InvoiceData]:
     """`n` invoices over the last 18 months, a few broken so that findings show."""
     # A short extra run with a high red share guarantees red invoices (reversed blue ones)
     # even in a small demo; the generator continues the same number series across runs.
@@ -201,9 +186,8 @@ def _generate(corpus: Any, rng: random.Random, *, n: int, today: dt.date) -> lis
     chosen = rng.sample(normal, min(len(normal), max(1, n // 80) + max(1, n // 40)))
     for i in chosen[: max(1, n // 80)]:
         datas[i].tax_status = TaxStatus.VOIDED
-    defects = corpus_defects()
     for i in chosen[max(1, n // 80) :]:
-        for defect in rng.sample(defects, len(defects)):
+        for defect in rng.sample(DEMO_DEFECTS, len(DEMO_DEFECTS)):
             # A defect that does not apply (e.g. no 18-character tax id) raises: try another.
             with contextlib.suppress(ValueError):
                 datas[i] = corpus.broken(datas[i], defect)
@@ -211,23 +195,18 @@ def _generate(corpus: Any, rng: random.Random, *, n: int, today: dt.date) -> lis
     return datas
 
 
-def corpus_defects() -> list[str]:
-    # A future-dated invoice would sit on top of every list sorted by date: leave it out.
-    defects = importlib.import_module("tests.corpus.defects").DEFECTS
-    return [name for name in defects if name != "future_date"]
-
-
-def _load(generator: Any, *, invoices: int, seed: int) -> DemoResult:
+def _load(*, invoices: int, seed: int) -> DemoResult:
     rng = random.Random(seed)
     today = timezone.localdate()
     # The generator's default buyer is this organisation, with a valid USCC.
-    corpus = generator.CorpusGenerator(seed, today=today)
+    corpus = CorpusGenerator(seed, today=today)
+    assert corpus.buyer.tax_id, "the demo buyer is a company, with a tax id"
     org = Organisation.objects.create(name=DEMO_ORG, tax_id=corpus.buyer.tax_id)
     users = _people(org)
     submitters = [users[u.username] for u in DEMO_USERS if u.submits]
     weights = [u.submits for u in DEMO_USERS if u.submits]
 
-    recorded: list[tuple[Invoice, Any]] = []
+    recorded: list[tuple[Invoice, InvoiceData]] = []
     red = 0
     for data in _generate(corpus, rng, n=invoices, today=today):
         submitter = rng.choices(submitters, weights)[0]
@@ -242,21 +221,21 @@ def _load(generator: Any, *, invoices: int, seed: int) -> DemoResult:
 
     duplicates = _resubmit(corpus, rng, org, recorded, submitters)
     _review_history(rng, today, [inv for inv, _ in recorded])
-    review_demo.seed_review_history(org, seed=seed)
-    notify_demo.seed_inbox(org, seed=seed)
-    importlib.import_module("fapiao.feedback.demo").seed_feedback(org, seed=seed)
-    importlib.import_module("fapiao.lookup.demo").seed_sources(org, seed=seed)
-    importlib.import_module("fapiao.analytics.demo").seed_analytics(org, seed=seed)
+    review.seed_review_history(org, seed=seed)
+    notify.seed_inbox(org, seed=seed)
+    feedback.seed_feedback(org, seed=seed)
+    lookup.seed_sources(org, seed=seed)
+    analytics.seed_analytics(org, seed=seed)
     return DemoResult(
         organisation=org, created=True, invoices=len(recorded), duplicates=duplicates, red=red
     )
 
 
 def _resubmit(
-    corpus: Any,
+    corpus: CorpusGenerator,
     rng: random.Random,
     org: Organisation,
-    recorded: list[tuple[Invoice, Any]],
+    recorded: list[tuple[Invoice, InvoiceData]],
     submitters: list[User],
 ) -> int:
     """Submit a few invoices a second time (重复报销), as the finance team meets it."""

@@ -17,10 +17,10 @@ from fapiao.core.kinds import TaxStatus
 from fapiao.core.money import parse_chinese_upper
 from fapiao.core.rules import check_invoice
 from fapiao.core.taxid import is_valid_uscc
-from tests.corpus.__main__ import main
-from tests.corpus.defects import DEFECTS, FINDING_FOR
-from tests.corpus.generator import CorpusGenerator, Party
-from tests.corpus.parties import make_uscc
+from fapiao.demo.corpus.__main__ import main
+from fapiao.demo.corpus.defects import DEFECTS, FINDING_FOR
+from fapiao.demo.corpus.generator import CorpusGenerator, Party
+from fapiao.demo.corpus.parties import make_uscc
 
 TODAY = date(2025, 6, 30)
 START, END = date(2023, 7, 1), TODAY
