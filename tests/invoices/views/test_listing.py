@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db.models import Q
-from django.test import Client
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice, ReviewStatus
-from tests.web.conftest import list_ids, shown_ids
-
-ClientAs = Callable[[User], Client]
+from tests.conftest import ClientAs
+from tests.invoices.views.conftest import list_ids, shown_ids
 
 
 @pytest.fixture(autouse=True)

@@ -5,22 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from fapiao.accounts.models import User
 from fapiao.invoices import exports
 from fapiao.invoices.models import Invoice
-from tests.conftest import TODAY, record
+from tests.conftest import TODAY, ClientAs, record
 from tests.corpus.generator import CorpusGenerator
 
-ClientAs = Callable[[User], Client]
 CENT = Decimal("0.01")
 
 

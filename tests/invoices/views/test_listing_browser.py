@@ -1,11 +1,10 @@
-"""The pages in real Chromium: sign in, filter with htmx (no full reload), open an invoice,
-download the export."""
+"""The 发票 list in real Chromium: sign in, filter with htmx (no full reload), open an
+invoice, download the export."""
 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,41 +12,10 @@ from openpyxl import load_workbook
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice
+from tests.browser import sign_in
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
-# from "async" code. The test's own queries are ordinary blocking ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(accept_downloads=True, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_sign_in_filter_open_and_export(
@@ -125,11 +93,7 @@ def test_bad_date_shows_error_beside_field_without_reload(
 ) -> None:
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "reviewer")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/invoices/")
+    sign_in(page, base, "reviewer")
     page.evaluate("window.__sameDocument = true")
     page.fill("#id_amount_min", "abc")
     page.press("#id_amount_min", "Enter")

@@ -20,13 +20,13 @@ from fapiao.accounts.models import User
 from fapiao.core.invoice import InvoiceData
 from fapiao.invoices import ingest
 from fapiao.invoices.models import Document, FieldCorrection, Invoice, ReviewStatus
+from tests.conftest import ClientAs
 from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_pdf import render_pdf
 from tests.corpus.render_xlsx import render_xlsx
 from tests.corpus.render_xml import render_xml
 from tests.invoices.test_ingest import sample
 
-ClientAs = Callable[[User], Client]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

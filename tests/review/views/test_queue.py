@@ -1,121 +1,18 @@
-"""The pages as a person sees them: 我的发票 (own invoices, status, filters, the return
-reason), the review panel on the invoice page, the 审核队列 with its decisions, batch
-approval and the original file; the cheap polling answers that make status live."""
+"""审核队列 as a reviewer sees it: oldest first, only what they review, deciding moves on,
+batch approval, and each original beside the fields (a picture, or a download)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
 
-import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 from PIL import Image
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Document, DocumentState, Invoice, ReviewStatus
-from fapiao.review.services import apply_transition
-
-ClientAs = Callable[[User], Client]
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def client_as() -> ClientAs:
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
-
-
-def html(response: object) -> str:
-    assert response.status_code == 200, response.status_code  # type: ignore[attr-defined]
-    return response.content.decode()  # type: ignore[attr-defined]
-
-
-def test_my_invoices_shows_only_mine_with_status_and_reason(
-    client_as: ClientAs,
-    users: dict[str, User],
-    outsider: User,
-    make_invoices: Callable[..., list[Invoice]],
-    pending: Invoice,
-) -> None:
-    theirs = make_invoices(2, submitter=users["submitter2"])
-    foreign = make_invoices(1, submitter=outsider)
-    apply_transition(invoice=pending, actor=users["reviewer"], action="return", comment="缺少盖章")
-    page = html(client_as(users["submitter"]).get("/mine/"))
-    assert pending.invoice_number in page
-    assert "已退回" in page and "退回原因：缺少盖章" in page
-    for other in [*theirs, *foreign]:
-        assert other.invoice_number not in page
-    assert 'aria-current="page">我的发票' in page
-
-
-def test_my_invoices_filters_by_status(
-    client_as: ClientAs, users: dict[str, User], make_invoices: Callable[..., list[Invoice]]
-) -> None:
-    a, b = make_invoices(2, submitter=users["submitter"])
-    Invoice.objects.filter(pk=a.pk).update(status=ReviewStatus.APPROVED)
-    client = client_as(users["submitter"])
-    approved = html(client.get("/mine/", {"status": "approved"}))
-    assert a.invoice_number in approved and b.invoice_number not in approved
-    assert '已审核 <span class="count">1</span>' in approved
-    mismatch = html(client.get("/mine/", {"q": "没有这个销售方"}))
-    assert "没有符合条件的发票" in mismatch
-    bad = html(client.get("/mine/", {"date_from": "2026-13-01"}))
-    assert "无法识别" in bad
-
-
-def test_my_invoices_poll_is_204_until_something_changes(
-    client_as: ClientAs, users: dict[str, User], pending: Invoice
-) -> None:
-    client = client_as(users["submitter"])
-    first = html(client.get("/mine/", **HX))
-    version = first.split('data-version="')[1].split('"')[0]
-    assert client.get("/mine/", {"since": version}, **HX).status_code == 204
-    apply_transition(invoice=pending, actor=users["reviewer"], action="approve")
-    changed = client.get("/mine/", {"since": version}, **HX)
-    assert changed.status_code == 200
-    assert 'data-status="approved"' in changed.content.decode()
-
-
-def test_expired_session_poll_gets_401_not_the_login_form(pending: Invoice) -> None:
-    response = Client().get("/mine/", {"since": "x"}, **HX)
-    assert response.status_code == 401
-    assert Client().get("/mine/").status_code == 302
-
-
-def test_invoice_page_has_live_panel_with_history(
-    client_as: ClientAs, users: dict[str, User], pending: Invoice
-) -> None:
-    client = client_as(users["submitter"])
-    page = html(client.get(f"/invoices/{pending.pk}/"))
-    assert 'id="review-panel"' in page and "还没有审核或更正记录" in page
-    assert 'value="withdraw"' in page and 'value="approve"' not in page
-    version = page.split("/panel?v=")[1].split('"')[0]
-    poll = f"/review/invoices/{pending.pk}/panel"
-    assert client.get(poll, {"v": version}, **HX).status_code == 204
-    apply_transition(invoice=pending, actor=users["reviewer"], action="return", comment="金额不符")
-    fresh = html(client.get(poll, {"v": version}, **HX))
-    assert "退回原因：金额不符" in fresh
-    assert 'id="invoice-status-badge" hx-swap-oob="true"' in fresh
-    assert 'value="resubmit"' in fresh
-
-
-def test_reviewer_decides_from_the_panel(
-    client_as: ClientAs, users: dict[str, User], pending: Invoice
-) -> None:
-    client = client_as(users["reviewer"])
-    page = html(client.get(f"/invoices/{pending.pk}/"))
-    assert 'value="approve"' in page and 'value="return"' in page
-    url = f"/review/invoices/{pending.pk}/act"
-    refused = html(client.post(url, {"action": "return", "comment": ""}, **HX))
-    assert "必须写明原因" in refused
-    done = html(client.post(url, {"action": "approve", "comment": "可以"}, **HX))
-    assert "已审核通过" in done
-    assert Invoice.objects.get(pk=pending.pk).status == ReviewStatus.APPROVED
+from tests.conftest import ClientAs
+from tests.review.conftest import HX, html
 
 
 def test_queue_oldest_first_without_own_or_foreign(

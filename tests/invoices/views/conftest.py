@@ -33,16 +33,6 @@ def stock(
     return {"mine": mine, "theirs": theirs, "foreign": foreign}
 
 
-@pytest.fixture
-def client_as() -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
-
-
 def shown_ids(html: str) -> list[int]:
     """Invoice ids in the list table, in the order shown."""
     return [int(m) for m in ROW_LINK.findall(html)]

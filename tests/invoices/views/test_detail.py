@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import DuplicateSubmission, Invoice, Source
 from fapiao.invoices.services import correct_invoice
-from tests.conftest import record
+from tests.conftest import ClientAs, record
 from tests.corpus.generator import CorpusGenerator
 
-ClientAs = Callable[[User], Client]
 PERSONAL_ID = "11010519491231002X"
 RATES = {"0.13": "13%", "0.09": "9%", "0.06": "6%", "0.03": "3%", "0.01": "1%", "免税": "免税"}
 RATES |= {"不征税": "不征税", "0.015": "1.5%"}

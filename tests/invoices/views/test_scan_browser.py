@@ -10,7 +10,6 @@ with `fapiao worker` running beside `fapiao serve`."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,12 +22,9 @@ from django.test import override_settings
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice, ReviewStatus
+from tests.browser import chromium, new_page, sign_in
 from tests.corpus.generator import CorpusGenerator
-from tests.factories import PASSWORD
 from tests.invoices.test_ingest import sample
-from tests.web.test_browser import ARGS, CHROMIUM
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -38,20 +34,15 @@ PHONE: Any = {"width": 390, "height": 844}  # playwright ViewportSize
 
 @pytest.fixture
 def phone_page() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
+    with chromium() as browser:
+        yield new_page(
+            browser,
+            timeout_ms=30_000,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
         )
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def _photo(corpus: CorpusGenerator) -> tuple[str, str, bytes, str]:
@@ -110,11 +101,7 @@ def test_phone_photo_to_invoice_waiting_for_review(
     page = phone_page
     base = live_server.url
     with override_settings(TASKS=DB_TASKS), one_at_a_time(live_server) as db:
-        page.goto(f"{base}/scan/")
-        page.fill("#id_username", users["submitter"].username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/scan/")
+        sign_in(page, base, users["submitter"].username, at="/scan/")
         assert page.locator("#scan-camera").get_attribute("capture") == "environment"
 
         # Two files at once: the photo, and a note that is no invoice at all.
