@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from fapiao.accounts.models import User
@@ -28,7 +28,7 @@ from fapiao.analytics.schemas import (
     SummaryQuery,
 )
 from fapiao.analytics.summaries import Query as SpendRequest
-from fapiao.api.common import caller, download, id_path
+from fapiao.api.common import caller, download, fields_of, id_path
 from fapiao.errors import PermissionDenied
 from fapiao.invoices.exports import CONTENT_TYPES
 from fapiao.invoices.selectors import get_invoice
@@ -105,15 +105,17 @@ def categories(request: HttpRequest) -> dict[str, Any]:
     return {"default": list(taxonomy.DEFAULT_CATEGORIES), "custom": custom}
 
 
-def _rule_json(rule: Any) -> dict[str, Any]:
-    return {
-        "id": rule.pk,
-        "kind": rule.kind,
-        "pattern": rule.pattern,
-        "category": rule.category,
-        "priority": rule.priority,
-        "is_active": rule.is_active,
-    }
+class RuleOut(Schema):
+    id: int
+    kind: str
+    pattern: str
+    category: str
+    priority: int
+    is_active: bool
+
+
+def _rule_json(rule: CategoryRule) -> dict[str, Any]:
+    return fields_of(RuleOut, rule, id=rule.pk)
 
 
 @router.get("/category-rules", summary="分类规则")

@@ -25,6 +25,7 @@ __all__ = [
     "caller",
     "download",
     "download_file",
+    "fields_of",
     "id_path",
     "problems",
 ]
@@ -58,6 +59,14 @@ def caller(request: HttpRequest) -> User:
 def id_path(description: str) -> Any:
     """A path id: a larger number than the database holds is a 422, not a 500."""
     return Path(..., ge=1, le=MAX_ID, description=description)
+
+
+def fields_of(schema: type[Schema], obj: Any, **values: Any) -> dict[str, Any]:
+    """`obj`'s attributes under `schema`'s field names; `values` stand in for the ones that
+    need converting (money as strings, ids)."""
+    return {
+        name: values[name] if name in values else getattr(obj, name) for name in schema.model_fields
+    }
 
 
 def before_query(description: str = "上一页的 next_before") -> Any:

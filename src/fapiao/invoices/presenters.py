@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from ninja import Field, Schema
 
 from fapiao.accounts.models import User
+from fapiao.api.common import fields_of
 from fapiao.core.taxid import is_valid_uscc, mask_bank_account, mask_tax_id, normalize_tax_id
 from fapiao.invoices.models import Invoice, LineItem, ReviewStatus, TaxStatus
 from fapiao.invoices.scope import can_see_sensitive_fields, visible_invoices
@@ -228,29 +229,13 @@ def summary(invoice: Invoice, masker: Masker) -> dict[str, Any]:
 
 
 def _ref(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "id": invoice.pk,
-        "invoice_code": invoice.invoice_code,
-        "invoice_number": invoice.invoice_number,
-        "issue_date": invoice.issue_date,
-        "total_amount": money(invoice.total_amount),
-        "tax_status": invoice.tax_status,
-    }
+    return fields_of(InvoiceRef, invoice, id=invoice.pk, total_amount=money(invoice.total_amount))
 
 
 def _item(item: LineItem) -> dict[str, Any]:
-    return {
-        "position": item.position,
-        "name": item.name,
-        "tax_category": item.tax_category,
-        "spec": item.spec,
-        "unit": item.unit,
-        "quantity": item.quantity,
-        "unit_price": item.unit_price,
-        "amount": money(item.amount),
-        "tax_rate": item.tax_rate,
-        "tax_amount": money(item.tax_amount),
-    }
+    return fields_of(
+        LineItemOut, item, amount=money(item.amount), tax_amount=money(item.tax_amount)
+    )
 
 
 def detail(invoice: Invoice, user: User) -> dict[str, Any]:
