@@ -1,10 +1,11 @@
 """Shared fixtures: two organisations with users of every role, invoices recorded through
-the real service from the project's own corpus generator, and API clients with tokens."""
+the real service from the project's own corpus generator, clients signed in to the pages
+(client_as) or holding an API token (api_as), and a Chromium page (browser_page)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ from fapiao.core.invoice import InvoiceData
 from fapiao.demo.corpus.generator import CorpusGenerator, Party
 from fapiao.invoices.models import Invoice, Source
 from fapiao.invoices.services import record_invoice
+from tests.browser import chromium, new_page
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory
 
+ClientAs = Callable[[User], Client]  # client_as / api_as: a client acting as that user
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 TODAY = dt.date(2026, 11, 28)
 
@@ -101,5 +104,24 @@ def bearer(user: User) -> Client:
 
 
 @pytest.fixture
-def api_as() -> Callable[[User], Client]:
+def api_as() -> ClientAs:
     return bearer
+
+
+def signed_in(user: User) -> Client:
+    """A test client with `user` signed in to the pages (a session, as after the login form)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_as() -> ClientAs:
+    return signed_in
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    """A Chromium page that accepts downloads; sign in with tests.browser.sign_in."""
+    with chromium() as browser:
+        yield new_page(browser, accept_downloads=True)

@@ -1,3 +1,5 @@
+"""The site's addresses: the admin, the API, and each app's pages (its urls.py)."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -9,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("fapiao.web.urls")),
+    path("", include("fapiao.invoices.urls")),
     path("", include("fapiao.review.urls")),
     path("", include("fapiao.notify.urls")),
     path("", include("fapiao.lookup.urls")),

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from fapiao.analytics.models import Budget
 from tests.analytics.conftest import END, START, category_of, expected
+from tests.conftest import ClientAs
 
 SPAN = {"date_from": START.isoformat(), "date_to": END.isoformat()}
 
@@ -140,12 +141,10 @@ def test_other_organisation_sees_nothing_of_ours(
     }
 
 
-def test_dashboard_page_for_finance_only(ledger: dict[str, Any], client: Any) -> None:
+def test_dashboard_page_for_finance_only(ledger: dict[str, Any], client_as: ClientAs) -> None:
     users = ledger["users"]
-    client.force_login(users["finance_admin"])
-    res = client.get("/analytics/")
+    res = client_as(users["finance_admin"]).get("/analytics/")
     assert res.status_code == 200
     html = res.content.decode()
     assert "数据分析" in html and "echarts.min.js" in html and 'aria-current="page"' in html
-    client.force_login(users["submitter"])
-    assert client.get("/analytics/").status_code == 403
+    assert client_as(users["submitter"]).get("/analytics/").status_code == 403

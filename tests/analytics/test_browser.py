@@ -10,8 +10,7 @@ import pytest
 
 from fapiao.accounts.models import User
 from tests.analytics.conftest import category_of, expected
-from tests.factories import PASSWORD
-from tests.web.test_browser import browser_page  # noqa: F401  (the shared fixture)
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -41,18 +40,14 @@ FIRST_SLICE_POINT = """() => new Promise(resolve => {
 def test_switch_views_and_drill_into_a_slice(
     live_server: Any,
     ledger: dict[str, Any],
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
 ) -> None:
     admin: User = ledger["users"]["finance_admin"]
     year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     by_category = expected(admin.organisation_id, category_of, start=year[0], end=year[1])
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/invoices/")
+    sign_in(page, base, admin.username)
     page.goto(f"{base}/analytics/")
     page.wait_for_selector("#an-filters[data-loaded]")
     page.evaluate("window.__sameDocument = true")

@@ -70,15 +70,3 @@ def open_ticket() -> Callable[..., Ticket]:
         return services.create_ticket(requester=requester, now=at, **kw)
 
     return make
-
-
-@pytest.fixture
-def client_as() -> Callable[[User], Any]:
-    from django.test import Client
-
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make

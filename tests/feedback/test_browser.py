@@ -4,7 +4,6 @@ online chat between a user and an on-duty agent in two browser sessions."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,8 +11,7 @@ import pytest
 
 from fapiao.accounts.models import User
 from fapiao.feedback.models import Attachment, Ticket
-from tests.factories import PASSWORD
-from tests.web.test_browser import ARGS, CHROMIUM, browser_page  # noqa: F401  (fixture)
+from tests.browser import chromium, new_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,17 +21,13 @@ def test_feedback_dialog_from_an_invoice_page(
     users: dict[str, User],
     desk: dict[str, Any],
     make_invoices: Any,
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
     tmp_path: Any,
 ) -> None:
     invoice = make_invoices(1, submitter=users["submitter"])[0]
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "submitter")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/invoices/")
+    sign_in(page, base, "submitter")
     page.goto(f"{base}/invoices/{invoice.pk}/")
 
     page.click("#fb-open")
@@ -63,28 +57,8 @@ def test_feedback_dialog_from_an_invoice_page(
 @pytest.fixture
 def two_people() -> Iterator[Callable[[], Any]]:
     """Pages in separate browser contexts (separate cookies: two people signed in)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-
-        def page() -> Any:
-            new = browser.new_context(locale="zh-CN").new_page()
-            new.set_default_timeout(15_000)
-            return new
-
-        yield page
-        browser.close()
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/invoices/")
+    with chromium() as browser:
+        yield lambda: new_page(browser)
 
 
 def test_chat_between_user_and_on_duty_agent(

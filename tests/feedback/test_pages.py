@@ -91,6 +91,23 @@ def test_help_centre_search_and_typing_suggestions(
     assert client.get("/help/nope/").status_code == 404
 
 
+def test_going_back_to_a_search_shows_the_whole_help_centre(
+    users: dict[str, User], client_as: Callable[[User], Client]
+) -> None:
+    """The search pushes its address into the history; when the browser goes back to it
+    and htmx has no copy left, it asks again and must get the page, not the bare list."""
+    client = client_as(users["submitter"])
+    search = {"q": "浏览器按钮没反应"}
+    listed = client.get("/help/", search, HTTP_HX_REQUEST="true")
+    assert "<html" not in text(listed) and "使用较新版本的浏览器" in text(listed)
+    restored = client.get(
+        "/help/", search, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in text(restored) and 'id="fb-open"' in text(restored)
+    assert "使用较新版本的浏览器" in text(restored)
+    assert "HX-Request" in restored["Vary"]
+
+
 def test_ticket_page_hides_internal_notes_and_lets_the_requester_rate(
     users: dict[str, User],
     desk: dict[str, Any],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -10,11 +9,9 @@ import pytest
 
 from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice
-from tests.factories import PASSWORD
+from tests.browser import sign_in
 from tests.lookup.conftest import BJ_NUMBER
-from tests.web.test_browser import browser_page  # noqa: F401  (the shared Chromium fixture)
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
@@ -22,17 +19,13 @@ def test_mistyped_number_leads_to_the_invoice(
     live_server: Any,
     users: dict[str, User],
     put: Callable[..., Invoice],
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
 ) -> None:
     user = users["submitter"]
     invoice = put(BJ_NUMBER, submitter=user)
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/lookup/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/lookup/")
+    sign_in(page, base, user.username, at="/lookup/")
     assert page.locator('nav a[aria-current="page"]').inner_text() == "发票查询"
 
     page.fill("#id_invoice_number", BJ_NUMBER[:-2] + BJ_NUMBER[-1] + BJ_NUMBER[-2])

@@ -14,6 +14,7 @@ from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice
 from fapiao.lookup.maintenance import clear_cache
 from fapiao.lookup.models import MaintenanceWindow
+from tests.conftest import ClientAs
 from tests.lookup.conftest import BJ_NUMBER
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,9 @@ def test_writes_get_503_with_retry_after_and_reads_keep_working(
 
 
 def test_every_page_shows_the_banner_until_the_window_ends(
-    users: dict[str, User], window: MaintenanceWindow
+    users: dict[str, User], window: MaintenanceWindow, client_as: ClientAs
 ) -> None:
-    client = Client()
-    client.force_login(users["submitter"])
+    client = client_as(users["submitter"])
     html = client.get("/lookup/").content.decode()
     assert "maintenance-banner" in html and "系统维护中" in html
     MaintenanceWindow.objects.filter(pk=window.pk).update(ends_at=timezone.now())

@@ -14,6 +14,7 @@ from fapiao.accounts.models import User
 from fapiao.cli import main
 from fapiao.invoices.models import Invoice
 from fapiao.lookup.models import SyncSource
+from tests.conftest import ClientAs
 from tests.lookup.conftest import BJ_NUMBER
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +22,12 @@ Put = Callable[..., Invoice]
 PERSONAL_ID = "110101199003070318"  # an ID card number as a buyer tax id: personal
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_page_offers_the_near_match_as_a_link(users: dict[str, User], put: Put) -> None:
+def test_page_offers_the_near_match_as_a_link(
+    users: dict[str, User], put: Put, client_as: ClientAs
+) -> None:
     invoice = put(BJ_NUMBER, submitter=users["submitter"])
     typed = BJ_NUMBER[:-2] + BJ_NUMBER[-1] + BJ_NUMBER[-2]
-    page = signed_in(users["submitter"]).get("/lookup/", {"invoice_number": typed})
+    page = client_as(users["submitter"]).get("/lookup/", {"invoice_number": typed})
     html = page.content.decode()
     assert page.status_code == 200
     assert "没有找到可用的发票" in html and "可能的原因" in html
@@ -38,9 +35,11 @@ def test_page_offers_the_near_match_as_a_link(users: dict[str, User], put: Put) 
     assert 'aria-current="page"' in html  # 发票查询 is marked in the navigation
 
 
-def test_page_shows_a_found_invoice_and_form_errors(users: dict[str, User], put: Put) -> None:
+def test_page_shows_a_found_invoice_and_form_errors(
+    users: dict[str, User], put: Put, client_as: ClientAs
+) -> None:
     put(BJ_NUMBER, submitter=users["submitter"])
-    client = signed_in(users["submitter"])
+    client = client_as(users["submitter"])
     html = client.get("/lookup/", {"invoice_number": BJ_NUMBER}).content.decode()
     assert "找到了这张发票" in html and "北京好味餐饮有限公司" in html
     bad = client.get("/lookup/", {"invoice_number": BJ_NUMBER, "amount": "abc"}).content.decode()
@@ -52,12 +51,14 @@ def test_page_needs_sign_in() -> None:
     assert Client().get("/lookup/").status_code == 302
 
 
-def test_status_page_shows_sources_and_provider(users: dict[str, User]) -> None:
+def test_status_page_shows_sources_and_provider(
+    users: dict[str, User], client_as: ClientAs
+) -> None:
     SyncSource.objects.create(
         slug="bj", name="北京电子税务局", region="北京",
         last_success_at=timezone.now() - dt.timedelta(minutes=5),
     )  # fmt: skip
-    html = signed_in(users["submitter"]).get("/status").content.decode()
+    html = client_as(users["submitter"]).get("/status").content.decode()
     assert "北京电子税务局" in html and "排队任务" in html and "未配置" in html
 
 
@@ -74,7 +75,7 @@ def test_diagnose_command_lists_causes(users: dict[str, User], put: Put, capsys)
 
 
 def test_personal_buyer_id_is_masked_for_roles_without_need(
-    users: dict[str, User], put: Put, api_as: Callable[[User], Client]
+    users: dict[str, User], put: Put, api_as: ClientAs, client_as: ClientAs
 ) -> None:
     put(
         BJ_NUMBER, submitter=users["submitter"], buyer_name="张三", buyer_tax_id=PERSONAL_ID,
@@ -89,5 +90,5 @@ def test_personal_buyer_id_is_masked_for_roles_without_need(
     for role in ("submitter", "support_agent"):
         assert shown[role]["buyer_tax_id"] == "1101**********0318"
         assert "6222021234567890123" not in shown[role]["remarks"]
-    page = signed_in(users["submitter"]).get("/lookup/", {"invoice_number": BJ_NUMBER})
+    page = client_as(users["submitter"]).get("/lookup/", {"invoice_number": BJ_NUMBER})
     assert PERSONAL_ID not in page.content.decode()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.test import Client
-
 from fapiao.accounts.models import User
 from fapiao.notify.models import Delivery, DeliveryStatus
 from fapiao.notify.services import notify, save_preferences
+from tests.conftest import ClientAs
 from tests.notify.conftest import Gateway
 
 
@@ -17,6 +16,7 @@ def test_failed_sms_is_listed_for_admins_and_sent_again(
     users: dict[str, User],
     sms_gateway: Gateway,
     django_capture_on_commit_callbacks: Callable[..., Any],
+    client_as: ClientAs,
 ) -> None:
     user = users["submitter"]
     save_preferences(
@@ -31,8 +31,7 @@ def test_failed_sms_is_listed_for_admins_and_sent_again(
     boss = users["admin"]
     boss.is_staff = boss.is_superuser = True
     boss.save()
-    client = Client()
-    client.force_login(boss)
+    client = client_as(boss)
     html = client.get("/admin/notify/delivery/?status__exact=failed").content.decode()
     assert "138****5678" in html and "13812345678" not in html
     assert "HTTP 400" in html

@@ -3,17 +3,13 @@ the badge in place (htmx, no reload)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
 from fapiao.accounts.models import User
 from fapiao.notify.services import notify
-from tests.factories import PASSWORD
-from tests.web.test_browser import browser_page  # noqa: F401  (the shared fixture)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 def test_badge_and_mark_read_in_place(
     live_server: Any,
     users: dict[str, User],
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
 ) -> None:
     me = users["submitter"]
     for n in range(3):
@@ -34,11 +30,7 @@ def test_badge_and_mark_read_in_place(
         )
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", me.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, me.username)
     badge = page.locator("#inbox-badge .unread-count")
     assert badge.inner_text() == "3"
     page.click("#inbox-badge")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.test import Client
-
 from fapiao.accounts.models import Organisation, User
 from fapiao.demo.notify import seed_inbox
 from fapiao.invoices.models import Invoice, ReviewStatus
 from fapiao.notify.models import Delivery, Notification
 from fapiao.notify.services import notify
+from tests.conftest import ClientAs
 
 
 def test_demo_inbox_shows_review_outcomes(
-    org: Organisation, users: dict[str, User], make_invoices: Callable[..., list[Invoice]]
+    org: Organisation,
+    users: dict[str, User],
+    make_invoices: Callable[..., list[Invoice]],
+    client_as: ClientAs,
 ) -> None:
     me = users["submitter"]
     made = make_invoices(8, submitter=me)
@@ -28,7 +30,5 @@ def test_demo_inbox_shows_review_outcomes(
     returned = inbox.filter(event="invoice_returned").first()
     assert returned is not None and returned.body.startswith("退回原因：")
     assert not Delivery.objects.exists()
-    client = Client()
-    client.force_login(me)
-    html = client.get("/notifications/").content.decode()
+    html = client_as(me).get("/notifications/").content.decode()
     assert returned.title in html

@@ -11,12 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from fapiao.accounts.models import User
 from fapiao.notify.models import Notification
 from fapiao.notify.services import notify
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import ClientAs
 
 
 def _badge(html: str) -> str | None:
@@ -31,9 +26,9 @@ def _send(user: User, title: str = "您的发票已审核通过", link: str = "/
     return Notification.objects.filter(recipient=user).first()  # type: ignore[return-value]
 
 
-def test_top_bar_shows_the_unread_count(users: dict[str, User]) -> None:
+def test_top_bar_shows_the_unread_count(users: dict[str, User], client_as: ClientAs) -> None:
     me = users["submitter"]
-    client = _client(me)
+    client = client_as(me)
     assert _badge(client.get("/notifications/").content.decode()) is None
     _send(me)
     _send(me, "第二条")
@@ -43,10 +38,10 @@ def test_top_bar_shows_the_unread_count(users: dict[str, User]) -> None:
     assert _badge(html) == "2"
 
 
-def test_badge_costs_one_query(users: dict[str, User]) -> None:
+def test_badge_costs_one_query(users: dict[str, User], client_as: ClientAs) -> None:
     me = users["submitter"]
     _send(me)
-    client = _client(me)
+    client = client_as(me)
     client.get("/notifications/badge/")  # warm the session
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/notifications/badge/")
@@ -55,12 +50,12 @@ def test_badge_costs_one_query(users: dict[str, User]) -> None:
     assert len(counts) == 1
 
 
-def test_inbox_lists_mine_and_marks_read(users: dict[str, User]) -> None:
+def test_inbox_lists_mine_and_marks_read(users: dict[str, User], client_as: ClientAs) -> None:
     me = users["submitter"]
     first = _send(me, "发票 No.001 已审核通过")
     _send(me, "发票 No.002 已审核通过")
     _send(users["submitter2"], "别人的通知")
-    client = _client(me)
+    client = client_as(me)
     html = client.get("/notifications/").content.decode()
     assert "发票 No.002 已审核通过" in html and "发票 No.001 已审核通过" in html
     assert "别人的通知" not in html
@@ -81,20 +76,22 @@ def test_inbox_lists_mine_and_marks_read(users: dict[str, User]) -> None:
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
-    users: dict[str, User],
+    users: dict[str, User], client_as: ClientAs
 ) -> None:
     me = users["submitter"]
     n = _send(me, link="/invoices/?status=approved")
-    response = _client(me).get(f"/notifications/{n.pk}/")
+    response = client_as(me).get(f"/notifications/{n.pk}/")
     assert response.status_code == 302 and response["Location"] == "/invoices/?status=approved"
     n.refresh_from_db()
     assert n.read_at is not None
 
 
-def test_someone_elses_notification_is_not_found(users: dict[str, User], outsider: User) -> None:
+def test_someone_elses_notification_is_not_found(
+    users: dict[str, User], outsider: User, client_as: ClientAs
+) -> None:
     n = _send(users["submitter"])
     for other in (users["admin"], outsider):
-        client = _client(other)
+        client = client_as(other)
         assert client.get(f"/notifications/{n.pk}/").status_code == 404
         response = client.post(f"/notifications/{n.pk}/read/")
         assert response.status_code == 404
@@ -103,8 +100,10 @@ def test_someone_elses_notification_is_not_found(users: dict[str, User], outside
     assert n.read_at is None
 
 
-def test_settings_form_saves_channels_and_explains_a_bad_number(users: dict[str, User]) -> None:
-    client = _client(users["submitter"])
+def test_settings_form_saves_channels_and_explains_a_bad_number(
+    users: dict[str, User], client_as: ClientAs
+) -> None:
+    client = client_as(users["submitter"])
     html = client.get("/notifications/settings/").content.decode()
     assert 'name="email:invoice_returned" checked' in html
     assert 'name="email:tax_status_changed" checked' not in html

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 
 from fapiao.accounts.models import User
 from fapiao.demo.corpus.generator import CorpusGenerator
@@ -34,11 +33,10 @@ def broken(corpus: CorpusGenerator, users: dict[str, User]) -> Invoice:
     return invoice
 
 
-@pytest.fixture
-def client_as_user() -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+HX = {"HTTP_HX_REQUEST": "true"}
 
-    return make
+
+def html(response: object) -> str:
+    """The page's HTML, which must have answered 200."""
+    assert response.status_code == 200, response.status_code  # type: ignore[attr-defined]
+    return response.content.decode()  # type: ignore[attr-defined]

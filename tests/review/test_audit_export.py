@@ -15,6 +15,7 @@ from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice
 from fapiao.invoices.services import correct_invoice
 from fapiao.review.services import apply_transition
+from tests.conftest import ClientAs
 from tests.factories import UserFactory
 
 ApiAs = Callable[[User], Client]
@@ -68,16 +69,16 @@ def test_xlsx_and_empty_range(api_as: ApiAs, users: dict[str, User], pending: In
 
 
 def test_only_finance_and_admins_export(
-    api_as: ApiAs, users: dict[str, User], client_as_user: Callable[[User], Client]
+    api_as: ApiAs, users: dict[str, User], client_as: ClientAs
 ) -> None:
     params = {"date_from": "2026-01-01", "date_to": "2026-01-31"}
     for role in ("reviewer", "submitter", "support_agent"):
         response = api_as(users[role]).get("/api/v1/invoices/audit/export", params)
         assert response.status_code == 403
         assert response.json()["code"] == "permission_denied"
-    page = client_as_user(users["reviewer"]).get("/review/audit.csv", params)
+    page = client_as(users["reviewer"]).get("/review/audit.csv", params)
     assert page.status_code == 403
-    ok = client_as_user(users["finance_admin"]).get("/review/audit.csv", params)
+    ok = client_as(users["finance_admin"]).get("/review/audit.csv", params)
     assert ok.status_code == 200 and ok.content.decode("utf-8-sig").startswith("时间,")
 
 

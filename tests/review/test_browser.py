@@ -4,7 +4,6 @@ reviewer approves through the API, and both show 已审核 within two seconds, n
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import urllib.request
@@ -15,10 +14,7 @@ from playwright.sync_api import expect
 
 from fapiao.accounts.models import ApiToken, User
 from fapiao.invoices.models import Invoice
-from tests.factories import PASSWORD
-from tests.web.test_browser import browser_page  # noqa: F401 - the shared Chromium fixture
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -39,15 +35,11 @@ def test_status_change_shows_within_two_seconds(
     live_server: Any,
     users: dict[str, User],
     pending: Invoice,
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
 ) -> None:
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", users["submitter"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/invoices/")
+    sign_in(page, base, users["submitter"].username)
 
     page.goto(f"{base}/mine/")
     badge = page.locator(f"#mine-{pending.pk} .badge[data-status]")
@@ -74,17 +66,13 @@ def test_queue_keyboard_j_k_a_and_return_with_reason(
     live_server: Any,
     users: dict[str, User],
     make_invoices: Any,
-    browser_page: Any,  # noqa: F811
+    browser_page: Any,
 ) -> None:
     first, second, third = make_invoices(3, submitter=users["submitter"])
     Invoice.objects.filter(pk__in=[first.pk, second.pk, third.pk]).update(findings=[])
     page = browser_page
     base = live_server.url
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", users["reviewer"].username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/invoices/")
+    sign_in(page, base, users["reviewer"].username)
     page.goto(f"{base}/review/")
     page.wait_for_selector(f'#pane[data-invoice="{first.pk}"]')
     # A swapped-in pane is in the page before htmx wires it (it settles ~20 ms later); a slow

@@ -11,6 +11,7 @@ from fapiao.invoices.models import Invoice, ReviewStatus
 from fapiao.review.errors import OverrideRequired, ReasonRequired, TransitionNotAllowed
 from fapiao.review.models import Transition
 from fapiao.review.services import apply_transition
+from tests.conftest import ClientAs
 
 
 def fresh(invoice: Invoice) -> Invoice:
@@ -151,15 +152,14 @@ def test_audit_rows_cannot_be_edited(pending: Invoice, users: dict[str, User]) -
         Transition.objects.all().delete()
 
 
-def test_admin_shows_the_trail_read_only(pending: Invoice, users: dict[str, User]) -> None:
-    from django.test import Client
-
+def test_admin_shows_the_trail_read_only(
+    pending: Invoice, users: dict[str, User], client_as: ClientAs
+) -> None:
     apply_transition(invoice=pending, actor=users["reviewer"], action="approve")
     superuser = users["admin"]
     superuser.is_staff = superuser.is_superuser = True
     superuser.save()
-    client = Client()
-    client.force_login(superuser)
+    client = client_as(superuser)
     listing = client.get("/admin/review/transition/")
     assert listing.status_code == 200 and pending.invoice_number in listing.content.decode()
     record = Transition.objects.get()

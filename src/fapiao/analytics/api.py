@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from ninja import Path, Query, Router
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from fapiao.accounts.models import User
@@ -17,6 +16,7 @@ from fapiao.analytics import budgets, periods, selectors, services, summaries, t
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.dashboard import dashboard
 from fapiao.analytics.export import report_xlsx
+from fapiao.analytics.models import CategoryRule
 from fapiao.analytics.schemas import (
     BudgetIn,
     BudgetPatch,
@@ -28,23 +28,23 @@ from fapiao.analytics.schemas import (
     SummaryQuery,
 )
 from fapiao.analytics.summaries import Query as SpendRequest
+from fapiao.api.common import caller, download, fields_of, id_path
 from fapiao.errors import PermissionDenied
+from fapiao.invoices.exports import CONTENT_TYPES
 from fapiao.invoices.selectors import get_invoice
 
 router = Router(tags=["数据分析"])
 budgets_router = Router(tags=["预算"])
 
-MAX_ID = 2**63 - 1
+InvoiceId = id_path("发票编号（id）")
+RuleId = id_path("分类规则编号（id）")
+BudgetId = id_path("预算编号（id）")
 # Who reads spending figures: finance and admins (whole organisation), reviewers (their scope).
 READERS = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 def _reader(request: HttpRequest) -> User:
-    user = _user(request)
+    user = caller(request)
     if user.role not in READERS:
         raise PermissionDenied("只有财务管理员、系统管理员和审核员可以查看支出分析。")
     return user
@@ -94,13 +94,8 @@ def report(request: HttpRequest, params: Query[SpendQuery]) -> HttpResponse:
     q = spend_request(user, params)
     data = dashboard(q, today=timezone.localdate())
     org = user.organisation.name if user.organisation else ""
-    body = report_xlsx(data, organisation=org)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     name = f"支出分析_{q.rng.start:%Y%m%d}-{q.rng.end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
-    return response
+    return download(report_xlsx(data, organisation=org), CONTENT_TYPES["xlsx"], name)
 
 
 @router.get("/categories", summary="支出类别（默认分类和本组织自定义的）")
@@ -110,22 +105,22 @@ def categories(request: HttpRequest) -> dict[str, Any]:
     return {"default": list(taxonomy.DEFAULT_CATEGORIES), "custom": custom}
 
 
-def _rule_json(rule: Any) -> dict[str, Any]:
-    return {
-        "id": rule.pk,
-        "kind": rule.kind,
-        "pattern": rule.pattern,
-        "category": rule.category,
-        "priority": rule.priority,
-        "is_active": rule.is_active,
-    }
+class RuleOut(Schema):
+    id: int
+    kind: str
+    pattern: str
+    category: str
+    priority: int
+    is_active: bool
+
+
+def _rule_json(rule: CategoryRule) -> dict[str, Any]:
+    return fields_of(RuleOut, rule, id=rule.pk)
 
 
 @router.get("/category-rules", summary="分类规则")
 def list_rules(request: HttpRequest) -> dict[str, Any]:
     user = _reader(request)
-    from fapiao.analytics.models import CategoryRule
-
     rules = CategoryRule.objects.filter(organisation_id=services.org_id(user))
     return {
         "items": [_rule_json(r) for r in rules],
@@ -135,23 +130,21 @@ def list_rules(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/category-rules", response={201: dict}, summary="新建分类规则")
 def create_rule(request: HttpRequest, body: RuleIn) -> Status:
-    rule = services.save_rule(user=_user(request), **body.dict())
+    rule = services.save_rule(user=caller(request), **body.dict())
     return Status(201, _rule_json(rule))
 
 
 @router.put("/category-rules/{rule_id}", summary="修改分类规则")
-def update_rule(
-    request: HttpRequest, body: RuleIn, rule_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
-    user = _user(request)
+def update_rule(request: HttpRequest, body: RuleIn, rule_id: int = RuleId) -> dict[str, Any]:
+    user = caller(request)
     services.require_finance(user)
     rule = services.get_rule(user, rule_id)
     return _rule_json(services.save_rule(user=user, rule=rule, **body.dict()))
 
 
 @router.delete("/category-rules/{rule_id}", response={204: None}, summary="删除分类规则")
-def delete_rule(request: HttpRequest, rule_id: int = Path(..., ge=1, le=MAX_ID)) -> Status:
-    user = _user(request)
+def delete_rule(request: HttpRequest, rule_id: int = RuleId) -> Status:
+    user = caller(request)
     services.require_finance(user)
     services.delete_rule(user=user, rule=services.get_rule(user, rule_id))
     return Status(204, None)
@@ -159,7 +152,7 @@ def delete_rule(request: HttpRequest, rule_id: int = Path(..., ge=1, le=MAX_ID))
 
 @router.post("/recategorise", response={202: dict}, summary="按当前规则重新分类历史发票")
 def recategorise(request: HttpRequest, body: RecategoriseIn) -> Status:
-    user = _user(request)
+    user = caller(request)
     org = services.require_finance(user)
     from fapiao.analytics.tasks import recategorise_history
 
@@ -175,9 +168,9 @@ def recategorise(request: HttpRequest, body: RecategoriseIn) -> Status:
 
 @router.put("/invoices/{invoice_id}/category", summary="手工指定发票（或某行明细）的类别")
 def set_category(
-    request: HttpRequest, body: CategoryIn, invoice_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, body: CategoryIn, invoice_id: int = InvoiceId
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = caller(request)
     invoice = get_invoice(user, invoice_id)
     category = services.set_category(
         user=user, invoice=invoice, category=body.category, position=body.position
@@ -186,9 +179,7 @@ def set_category(
 
 
 @router.get("/invoices/{invoice_id}/category-suggestions", summary="类别建议")
-def category_suggestions(
-    request: HttpRequest, invoice_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def category_suggestions(request: HttpRequest, invoice_id: int = InvoiceId) -> dict[str, Any]:
     user = _reader(request)
     return {"items": services.suggestions(get_invoice(user, invoice_id))}
 
@@ -198,48 +189,48 @@ def category_suggestions(
 
 @budgets_router.get("", summary="预算及当前用量")
 def list_budgets(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = caller(request)
     today = timezone.localdate()
     return {"items": budgets.statuses(list(budgets.visible_budgets(user)), today)}
 
 
 @budgets_router.post("", response={201: dict}, summary="新建预算")
 def create_budget(request: HttpRequest, body: BudgetIn) -> Status:
-    user = _user(request)
+    user = caller(request)
     budget = services.save_budget(user=user, data=body.dict())
     return Status(201, budgets.status(budget, timezone.localdate()))
 
 
 @budgets_router.get("/{budget_id}", summary="一项预算及其用量（可指定日期所在期间）")
 def get_budget(
-    request: HttpRequest, budget_id: int = Path(..., ge=1, le=MAX_ID), period: str | None = None
+    request: HttpRequest, budget_id: int = BudgetId, period: str | None = None
 ) -> dict[str, Any]:
     """`period`（如 2026-11、2026-Q4、2026）：查看该期间开始时所在预算期间的用量。"""
-    budget = services.get_budget(_user(request), budget_id)
+    budget = services.get_budget(caller(request), budget_id)
     day = periods.parse_period(period).end if period else timezone.localdate()
     return budgets.status(budget, day)
 
 
 @budgets_router.patch("/{budget_id}", summary="修改预算")
 def update_budget(
-    request: HttpRequest, body: BudgetPatch, budget_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, body: BudgetPatch, budget_id: int = BudgetId
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = caller(request)
     budget = services.get_budget(user, budget_id)
     budget = services.save_budget(user=user, budget=budget, data=body.dict(exclude_unset=True))
     return budgets.status(budget, timezone.localdate())
 
 
 @budgets_router.delete("/{budget_id}", response={204: None}, summary="删除预算")
-def delete_budget(request: HttpRequest, budget_id: int = Path(..., ge=1, le=MAX_ID)) -> Status:
-    user = _user(request)
+def delete_budget(request: HttpRequest, budget_id: int = BudgetId) -> Status:
+    user = caller(request)
     services.delete_budget(user=user, budget=services.get_budget(user, budget_id))
     return Status(204, None)
 
 
 @budgets_router.post("/check", summary="立即检查预算并发送到期的提醒")
 def check(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = caller(request)
     services.require_finance(user)
     today = timezone.localdate()
     sent = budgets.evaluate_organisation(user.organisation_id or 0, today=today)

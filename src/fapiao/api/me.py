@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from fapiao.accounts.models import User
+from fapiao.api.common import caller
 from fapiao.invoices.scope import can_see_sensitive_fields
 
 router = Router(tags=["账户"])
@@ -30,7 +30,7 @@ class MeOut(Schema):
 
 @router.get("", response=MeOut, summary="当前用户", description="用户名、姓名、角色、组织和部门。")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = cast(User, request.auth)  # type: ignore[attr-defined]
+    user = caller(request)
     org, dept = user.organisation, user.department
     return {
         "username": user.username,

@@ -1,11 +1,20 @@
-"""The NinjaAPI instance mounted at /api/v1 (OpenAPI docs at /api/docs)."""
+"""The NinjaAPI instance mounted at /api/v1 (OpenAPI docs at /api/docs). Each app's
+endpoints live in its own api.py (or api/ package); this module mounts their routers."""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from fapiao.analytics.api import budgets_router
+from fapiao.analytics.api import router as analytics_router
 from fapiao.api import problems
 from fapiao.api.auth import API_AUTH
+from fapiao.api.me import router as me_router
+from fapiao.feedback.api import router as feedback_router
+from fapiao.invoices.api import documents, invoices
+from fapiao.lookup.api import router as lookup_router
+from fapiao.notify.api import router as notify_router
+from fapiao.review.api import router as review_router
 
 api = NinjaAPI(
     title="发票管家 Fapiao API",
@@ -19,29 +28,14 @@ api = NinjaAPI(
 )
 problems.install(api)
 
-
-def _mount() -> None:
-    from fapiao.analytics.api import budgets_router
-    from fapiao.analytics.api import router as analytics_router
-    from fapiao.api.me import router as me_router
-    from fapiao.feedback.api import router as feedback_router
-    from fapiao.invoices.api import router as invoices_router
-    from fapiao.invoices.documents_api import router as documents_router
-    from fapiao.lookup.api import router as lookup_router
-    from fapiao.notify.api import router as notify_router
-    from fapiao.review.api import router as review_router
-
-    # review's routes live under /invoices/{id}/... and must be matched before the
-    # invoices router's own; each router owns its prefixes (see the modules).
-    api.add_router("/invoices", review_router)
-    api.add_router("/invoices", invoices_router)
-    api.add_router("/me", me_router)
-    api.add_router("/documents", documents_router)
-    api.add_router("/notifications", notify_router)
-    api.add_router("/lookup", lookup_router)
-    api.add_router("/analytics", analytics_router)
-    api.add_router("/budgets", budgets_router)
-    api.add_router("/feedback", feedback_router)
-
-
-_mount()
+# review's routes live under /invoices/{id}/... and must be matched before the invoices
+# router's own; each router owns its prefixes (see the modules).
+api.add_router("/invoices", review_router)
+api.add_router("/invoices", invoices.router)
+api.add_router("/me", me_router)
+api.add_router("/documents", documents.router)
+api.add_router("/notifications", notify_router)
+api.add_router("/lookup", lookup_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("/budgets", budgets_router)
+api.add_router("/feedback", feedback_router)

@@ -25,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from fapiao.accounts.models import User
 from fapiao.errors import FapiaoError, InvalidInvoiceData
 from fapiao.invoices.models import Invoice, ReviewStatus, RiskFlag, TaxStatus
-from fapiao.invoices.presenters import Masker
+from fapiao.invoices.presenters import Masker, choice_label
+from fapiao.invoices.selectors import parse_sort
 
 # One download stays a few tens of megabytes at most; larger ones are split by the user.
 MAX_EXPORT_ROWS = 100_000
@@ -55,13 +56,6 @@ class Column:
     width: int
     value: Callable[[Invoice], Any]
     kind: str = "text"  # text | money | date | datetime
-
-
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 class _MaskAll(Masker):
@@ -94,10 +88,12 @@ def columns(masker: Masker) -> list[Column]:
         Column("金额", 14, lambda i: i.amount, "money"),
         Column("税额", 12, lambda i: i.tax_amount, "money"),
         Column("价税合计", 14, lambda i: i.total_amount, "money"),
-        Column("发票状态", 12, lambda i: _label(TaxStatus, i.tax_status)),
+        Column("发票状态", 12, lambda i: choice_label(TaxStatus, i.tax_status)),
         Column("红字发票", 8, lambda i: "是" if i.is_red else "否"),
-        Column("风险标记", 10, lambda i: _label(RiskFlag, i.risk_flag) if i.risk_flag else ""),
-        Column("审核状态", 10, lambda i: _label(ReviewStatus, i.status)),
+        Column(
+            "风险标记", 10, lambda i: choice_label(RiskFlag, i.risk_flag) if i.risk_flag else ""
+        ),
+        Column("审核状态", 10, lambda i: choice_label(ReviewStatus, i.status)),
         Column("类别", 14, lambda i: i.category),
         Column("部门", 12, lambda i: str(i.department) if i.department else ""),
         Column("提交人", 12, lambda i: str(i.submitter) if i.submitter else ""),
@@ -183,13 +179,17 @@ def _csv(qs: QuerySet[Invoice], cols: list[Column]) -> bytes:
 
 
 def export_invoices(
-    qs: QuerySet[Invoice], fmt: str, *, viewer: User | None = None
+    qs: QuerySet[Invoice], fmt: str, *, viewer: User | None = None, sort: str = ""
 ) -> tuple[bytes, str, str]:
-    """The invoices of `qs` (in its order) as a file: (bytes, content type, file name).
+    """The invoices of `qs` as a file: (bytes, content type, file name), in the order of
+    `sort` (as the list's sort parameter, ties by id) or else of `qs`.
 
     Personal buyer tax ids are masked unless `viewer` may see them; callers pass the user
     who downloads. Raises ExportTooLarge beyond MAX_EXPORT_ROWS rows.
     """
+    if sort:
+        name, descending = parse_sort(sort)
+        qs = qs.order_by(*([f"-{name}", "-id"] if descending else [name, "id"]))
     fmt = fmt.lower()
     if fmt not in CONTENT_TYPES:
         raise InvalidInvoiceData(

@@ -1,6 +1,6 @@
-"""Invoices as the API shows them to one user: the response schemas and the functions that
-fill them. Money as "1234.50" strings, labels beside slugs, and personal data masked for roles
-that may not see it (scope.can_see_sensitive_fields).
+"""Invoices as the API and the pages show them to one user: the response schemas and the
+functions that fill them. Money as "1234.50" strings, labels beside slugs, and personal data
+masked for roles that may not see it (scope.can_see_sensitive_fields).
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from ninja import Field, Schema
 
 from fapiao.accounts.models import User
+from fapiao.api.common import fields_of
 from fapiao.core.taxid import is_valid_uscc, mask_bank_account, mask_tax_id, normalize_tax_id
 from fapiao.invoices.models import Invoice, LineItem, ReviewStatus, TaxStatus
 from fapiao.invoices.scope import can_see_sensitive_fields, visible_invoices
@@ -121,21 +123,27 @@ class InvoicePage(Schema):
     total_capped: bool = Field(..., description="为 true 时实际数量超过 total")
 
 
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str
-    instance: str
-    errors: list[dict[str, str]] | None = None
-    existing_id: int | None = None
-
-
 CENT = Decimal("0.01")
 # Bank account numbers are 16-19 digits; invoice codes (10/12), numbers (8/20) and check
 # codes (20) are deliberately outside that range so remarks naming a blue invoice stay legible.
 BANK_ACCOUNT = re.compile(r"(?<!\d)\d(?:[ -]?\d){15,18}(?!\d)")
+
+
+def field_label(name: str) -> str:
+    """An invoice field's Chinese name; an unknown name is shown as it is."""
+    try:
+        field = Invoice._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def choice_label(choices: Any, value: str) -> str:
+    """The label of `value` among `choices` (TaxStatus, Source…), or the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def money(value: Decimal | None) -> str | None:
@@ -221,29 +229,13 @@ def summary(invoice: Invoice, masker: Masker) -> dict[str, Any]:
 
 
 def _ref(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "id": invoice.pk,
-        "invoice_code": invoice.invoice_code,
-        "invoice_number": invoice.invoice_number,
-        "issue_date": invoice.issue_date,
-        "total_amount": money(invoice.total_amount),
-        "tax_status": invoice.tax_status,
-    }
+    return fields_of(InvoiceRef, invoice, id=invoice.pk, total_amount=money(invoice.total_amount))
 
 
 def _item(item: LineItem) -> dict[str, Any]:
-    return {
-        "position": item.position,
-        "name": item.name,
-        "tax_category": item.tax_category,
-        "spec": item.spec,
-        "unit": item.unit,
-        "quantity": item.quantity,
-        "unit_price": item.unit_price,
-        "amount": money(item.amount),
-        "tax_rate": item.tax_rate,
-        "tax_amount": money(item.tax_amount),
-    }
+    return fields_of(
+        LineItemOut, item, amount=money(item.amount), tax_amount=money(item.tax_amount)
+    )
 
 
 def detail(invoice: Invoice, user: User) -> dict[str, Any]:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fapiao.accounts.models import User
 from fapiao.lookup import services, status
 from fapiao.lookup.forms import LookupForm
+from fapiao.web.http import user_of
 
 
 @login_required
 @require_GET
 def lookup_page(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)
+    user = user_of(request)
     form = LookupForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "nav": "lookup"}
     if form.is_valid():

@@ -3,14 +3,12 @@ inbox and sets their own channels; anyone else's notification is a 404."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.http import HttpRequest
 from ninja import Field as NinjaField
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from fapiao.accounts.models import User
-from fapiao.invoices.presenters import ProblemOut
+from fapiao.api.common import caller, id_path, problems
 from fapiao.notify import selectors, services
 from fapiao.notify.models import Event
 from fapiao.notify.preferences import channel_table
@@ -24,12 +22,8 @@ from fapiao.notify.schemas import (
 )
 
 router = Router(tags=["通知"])
-PROBLEMS: dict[int, Any] = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut}
-NotificationId = Path(..., ge=1, le=selectors.MAX_ID, description="通知编号（id）")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
+PROBLEMS = problems(401, 404, 422)
+NotificationId = id_path("通知编号（id）")
 
 
 class InboxQuery(Schema):
@@ -41,7 +35,7 @@ class InboxQuery(Schema):
 @router.get("", response={200: NotificationPageOut, **PROBLEMS}, summary="我的站内信")
 def list_notifications(request: HttpRequest, query: Query[InboxQuery]) -> NotificationPageOut:
     page = selectors.inbox(
-        _user(request), unread_only=query.unread, cursor=query.cursor, limit=query.limit
+        caller(request), unread_only=query.unread, cursor=query.cursor, limit=query.limit
     )
     return NotificationPageOut(
         items=[NotificationOut.of(n) for n in page.items],
@@ -52,8 +46,8 @@ def list_notifications(request: HttpRequest, query: Query[InboxQuery]) -> Notifi
 
 @router.post("/read-all", response={200: ReadAllOut, **PROBLEMS}, summary="全部标为已读")
 def read_all(request: HttpRequest) -> ReadAllOut:
-    updated = services.mark_all_read(user=_user(request))
-    return ReadAllOut(updated=updated, unread=selectors.unread_count(_user(request)))
+    updated = services.mark_all_read(user=caller(request))
+    return ReadAllOut(updated=updated, unread=selectors.unread_count(caller(request)))
 
 
 def _preferences(user: User) -> PreferencesOut:
@@ -77,7 +71,7 @@ def _preferences(user: User) -> PreferencesOut:
 
 @router.get("/preferences", response={200: PreferencesOut, **PROBLEMS}, summary="我的通知设置")
 def get_preferences(request: HttpRequest) -> PreferencesOut:
-    return _preferences(_user(request))
+    return _preferences(caller(request))
 
 
 @router.put(
@@ -87,7 +81,7 @@ def get_preferences(request: HttpRequest) -> PreferencesOut:
     description="站内信总是接收；邮件和短信按事件开关。只提交要改的事件即可。",
 )
 def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut:
-    user = _user(request)
+    user = caller(request)
     choices = (
         {event: choice.model_dump() for event, choice in body.events.items()}
         if body.events is not None
@@ -101,12 +95,12 @@ def put_preferences(request: HttpRequest, body: PreferencesIn) -> PreferencesOut
 def get_notification(
     request: HttpRequest, notification_id: int = NotificationId
 ) -> NotificationOut:
-    return NotificationOut.of(selectors.get_own(_user(request), notification_id))
+    return NotificationOut.of(selectors.get_own(caller(request), notification_id))
 
 
 @router.post(
     "/{notification_id}/read", response={200: NotificationOut, **PROBLEMS}, summary="标为已读"
 )
 def read_one(request: HttpRequest, notification_id: int = NotificationId) -> NotificationOut:
-    notification = selectors.get_own(_user(request), notification_id)
+    notification = selectors.get_own(caller(request), notification_id)
     return NotificationOut.of(services.mark_read(notification=notification))

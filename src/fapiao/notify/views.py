@@ -3,8 +3,6 @@ A user only ever sees and changes their own notifications (others' are a 404).""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,22 +11,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fapiao.accounts.models import User
 from fapiao.notify import selectors, services
 from fapiao.notify.errors import InvalidMobile
 from fapiao.notify.models import Channel, Event
 from fapiao.notify.preferences import channel_table
+from fapiao.web.http import is_htmx, parse_id, user_of
 
 PAGE_SIZE = 20
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _cursor(request: HttpRequest) -> int | None:
     raw = request.GET.get("cursor", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= selectors.MAX_ID else None
+    return parse_id(raw) if raw.isdigit() else None
 
 
 @login_required
@@ -36,7 +30,7 @@ def _cursor(request: HttpRequest) -> int | None:
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("filter") == "unread"
     page = selectors.inbox(
-        _user(request), unread_only=unread_only, cursor=_cursor(request), limit=PAGE_SIZE
+        user_of(request), unread_only=unread_only, cursor=_cursor(request), limit=PAGE_SIZE
     )
     return render(
         request,
@@ -61,10 +55,10 @@ def _back(request: HttpRequest) -> str:
 @require_POST
 def read_one(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = services.mark_read(
-        notification=selectors.get_own(_user(request), notification_id)
+        notification=selectors.get_own(user_of(request), notification_id)
     )
-    if request.headers.get("HX-Request") == "true":
-        unread = selectors.unread_count(_user(request))
+    if is_htmx(request):
+        unread = selectors.unread_count(user_of(request))
         response = render(
             request, "notify/_item.html", {"n": notification, "oob": True, "oob_unread": unread}
         )
@@ -77,7 +71,7 @@ def read_one(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    updated = services.mark_all_read(user=_user(request))
+    updated = services.mark_all_read(user=user_of(request))
     messages.success(request, f"已将 {updated} 条通知标为已读。" if updated else "没有未读通知。")
     return redirect(_back(request))
 
@@ -87,7 +81,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark read and go to the page the notification is about."""
     notification = services.mark_read(
-        notification=selectors.get_own(_user(request), notification_id)
+        notification=selectors.get_own(user_of(request), notification_id)
     )
     link = notification.link
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
@@ -98,13 +92,15 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_GET
 def badge(request: HttpRequest) -> HttpResponse:
-    return render(request, "notify/_badge.html", {"unread": selectors.unread_count(_user(request))})
+    return render(
+        request, "notify/_badge.html", {"unread": selectors.unread_count(user_of(request))}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     own = selectors.settings_of(user)
     mobile = own.mobile if own is not None else ""
     table = channel_table(own)

@@ -4,34 +4,26 @@ transitions, the history of one invoice, batch approval and the audit export."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from fapiao.accounts.models import User
+from fapiao.api.common import caller, download, id_path, problems
 from fapiao.errors import InvoiceNotFound, PermissionDenied
 from fapiao.invoices import selectors
-from fapiao.invoices.presenters import ProblemOut
 from fapiao.invoices.scope import visible_invoices
 from fapiao.review import services
+from fapiao.review.audit_export import export_audit
+from fapiao.review.batch import approve_many
 from fapiao.review.history import invoice_history
 from fapiao.review.machine import Action, actions_from, status_label
-from fapiao.review.panel import possible_actions
-from fapiao.review.rules import FINANCE_ROLES
+from fapiao.review.rules import FINANCE_ROLES, possible_actions
 
 router = Router(tags=["审核"])
 
-MAX_ID = 2**63 - 1
-InvoiceId = Path(..., ge=1, le=MAX_ID, description="发票编号（id）")
-PROBLEMS: dict[int, Any] = {
-    401: ProblemOut,
-    403: ProblemOut,
-    404: ProblemOut,
-    409: ProblemOut,
-    422: ProblemOut,
-}
+InvoiceId = id_path("发票编号（id）")
+PROBLEMS = problems(401, 403, 404, 409, 422)
 
 
 class TransitionIn(Schema):
@@ -103,10 +95,6 @@ class BatchOut(Schema):
     results: list[BatchItemOut]
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 @router.post(
     "/{invoice_id}/transitions",
     response={200: InvoiceStateOut, **PROBLEMS},
@@ -119,7 +107,7 @@ def _user(request: HttpRequest) -> User:
 def transition(
     request: HttpRequest, payload: TransitionIn, invoice_id: int = InvoiceId
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = caller(request)
     invoice = selectors.get_invoice(user, invoice_id)
     record = services.apply_transition(
         invoice=invoice,
@@ -166,7 +154,7 @@ class StatusOut(Schema):
 def invoice_status(
     request: HttpRequest, response: HttpResponse, invoice_id: int = InvoiceId
 ) -> Any:
-    user = _user(request)
+    user = caller(request)
     invoice = visible_invoices(user).filter(pk=invoice_id).first()
     if invoice is None:
         raise InvoiceNotFound()
@@ -192,7 +180,7 @@ def invoice_status(
     description="按时间先后合并的全部记录，只增不改。",
 )
 def history(request: HttpRequest, invoice_id: int = InvoiceId) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = caller(request)
     invoice = selectors.get_invoice(user, invoice_id)
     return [e.as_dict() for e in invoice_history(invoice, user)]
 
@@ -204,9 +192,7 @@ def history(request: HttpRequest, invoice_id: int = InvoiceId) -> list[dict[str,
     description="逐张审核通过；需要放行理由、无权审核或状态已变的发票跳过，并说明原因。",
 )
 def batch_approve(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
-    from fapiao.review.batch import approve_many
-
-    results = approve_many(actor=_user(request), ids=payload.ids, comment=payload.comment)
+    results = approve_many(actor=caller(request), ids=payload.ids, comment=payload.comment)
     approved = sum(1 for r in results if r["ok"])
     return {"approved": approved, "skipped": len(results) - approved, "results": results}
 
@@ -223,12 +209,7 @@ def audit_export(
     date_to: dt.date,
     fmt: Literal["xlsx", "csv"] = Query("xlsx", alias="format", description="xlsx 或 csv"),
 ) -> HttpResponse:
-    from fapiao.review.audit_export import export_audit
-
-    user = _user(request)
+    user = caller(request)
     if user.role not in FINANCE_ROLES or user.organisation_id is None:
         raise PermissionDenied("只有财务管理员和系统管理员可以导出审计记录。")
-    body, content_type, filename = export_audit(user, date_from=date_from, date_to=date_to, fmt=fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
+    return download(*export_audit(user, date_from=date_from, date_to=date_to, fmt=fmt))

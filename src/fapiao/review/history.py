@@ -8,11 +8,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-
 from fapiao.accounts.models import User
 from fapiao.invoices.models import FieldCorrection, Invoice, TaxStatus
-from fapiao.invoices.presenters import Masker
+from fapiao.invoices.presenters import Masker, choice_label, field_label
 from fapiao.review.machine import RULES, parse_action, status_label
 from fapiao.review.models import TaxStatusChange, Transition
 
@@ -43,18 +41,8 @@ class Entry:
         return asdict(self)
 
 
-def _field_label(name: str) -> str:
-    try:
-        return str(getattr(Invoice._meta.get_field(name), "verbose_name", name))
-    except FieldDoesNotExist:
-        return name
-
-
 def _tax_label(value: str) -> str:
-    try:
-        return str(TaxStatus(value).label)
-    except ValueError:
-        return value
+    return choice_label(TaxStatus, value)
 
 
 def _from_transition(t: Transition, number: str) -> Entry:
@@ -125,7 +113,7 @@ def _from_correction(c: FieldCorrection, number: str, masker: Masker, buyer: str
         before_value=raw(c.before),
         after_value=raw(c.after),
         field=c.field,
-        field_label=_field_label(c.field),
+        field_label=field_label(c.field),
         comment=c.reason,
         override_reason="",
         flagged=False,

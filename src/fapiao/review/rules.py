@@ -8,7 +8,7 @@ from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
 from fapiao.errors import InvoiceNotFound, PermissionDenied
 from fapiao.invoices.models import Invoice
-from fapiao.review.machine import Actor, Rule
+from fapiao.review.machine import RULES, Actor, Rule, actions_from
 
 REVIEW_ROLES = frozenset({Role.REVIEWER, Role.FINANCE_ADMIN, Role.ADMIN})
 FINANCE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN})
@@ -65,3 +65,19 @@ def blocking_reasons(invoice: Invoice) -> list[str]:
     if invoice.has_duplicates:
         reasons.append("被重复提交过")
     return reasons
+
+
+def possible_actions(user: User, invoice: Invoice) -> list[dict[str, str]]:
+    """The actions allowed now that this person may take (the buttons they see)."""
+    shown = []
+    for action in actions_from(invoice.status):
+        rule = RULES[action]
+        if rule.actor is Actor.SUBMITTER:
+            allowed = invoice.submitter_id == user.pk
+        elif rule.actor is Actor.FINANCE:
+            allowed = user.role in FINANCE_ROLES and invoice.submitter_id != user.pk
+        else:
+            allowed = may_review(user, invoice)
+        if allowed:
+            shown.append({"action": action.value, "label": rule.label})
+    return shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from fapiao.review import mine, panel, queue
+from fapiao.review.views import confirm, mine, panel, queue
 
 urlpatterns: list[URLPattern] = [
     path("mine/", mine.my_invoices, name="my-invoices"),
@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     re_path(r"^review/audit\.(?P<fmt>xlsx|csv)$", queue.audit_export, name="review-audit-export"),
     path("review/invoices/<int:invoice_id>/panel", panel.panel, name="review-panel"),
     path("review/invoices/<int:invoice_id>/act", panel.act, name="review-act"),
+    # The last step of 扫描上传 (the other scan pages are fapiao.invoices').
+    path("scan/invoices/<int:invoice_id>/", confirm.scan_confirm, name="scan-confirm"),
 ]

@@ -1,5 +1,5 @@
-"""Sign-in, sign-out and the error page for domain errors. Invoice pages live in
-fapiao.invoices.views; 400/403/404/500 use Django's handlers with the templates here."""
+"""Sign-in, sign-out and the error page for domain errors. Each app's pages live in its own
+views; 400/403/404/500 use Django's handlers with the templates here."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fapiao.accounts.forms import LoginForm
 from fapiao.errors import FapiaoError
-from fapiao.web.forms import LoginForm
+from fapiao.web.http import is_htmx
 
 
 class LoginView(auth_views.LoginView):
@@ -19,7 +20,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx(request):
             # htmx followed an expired session's redirect here: reload the whole page
             # instead of drawing the sign-in form inside the invoice table.
             return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})

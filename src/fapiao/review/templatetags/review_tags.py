@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from fapiao.invoices.scope import visible_invoices
-from fapiao.review.panel import panel_context
+from fapiao.review.views.panel import panel_context
 
 register = template.Library()
 
