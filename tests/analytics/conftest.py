@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fapiao.accounts.models import User
-from fapiao.analytics import taxonomy
+from fapiao.core import taxonomy
 from fapiao.core.invoice import InvoiceData
 from fapiao.errors import DuplicateInvoice
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
-from fapiao.analytics import budgets, periods, selectors, services, summaries, taxonomy
+from fapiao.analytics import budgets, periods, selectors, services, summaries
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.dashboard import dashboard
 from fapiao.analytics.export import report_xlsx
@@ -28,6 +28,7 @@ from fapiao.analytics.schemas import (
     SummaryQuery,
 )
 from fapiao.analytics.summaries import Query as SpendRequest
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 from fapiao.invoices.selectors import get_invoice
 

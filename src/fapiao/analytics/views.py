@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from fapiao.accounts.models import Department, User
 from fapiao.accounts.roles import Role
-from fapiao.analytics import taxonomy
 from fapiao.analytics.categorise import custom_categories
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 
 PAGE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN})
