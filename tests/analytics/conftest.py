@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fapiao.accounts.models import User
-from fapiao.analytics import taxonomy
+from fapiao.core import taxonomy
 from fapiao.core.invoice import InvoiceData
 from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DuplicateInvoice

@@ -7,35 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
-from fapiao.analytics import summaries, taxonomy
+from fapiao.analytics import summaries
 from fapiao.analytics.periods import Range
 from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.invoices.models import Invoice
 from fapiao.invoices.services import correct_invoice
 from tests.conftest import record
-
-
-@pytest.mark.parametrize(
-    ("item", "code", "category"),
-    [
-        ("*餐饮服务*餐费", None, "餐饮"),
-        ("*住宿服务*住宿费", None, "住宿"),
-        ("*经营租赁*通行费", None, "交通"),
-        ("*经营租赁*办公室租金", None, "租赁"),
-        ("*信息技术服务*软件开发服务", None, "信息技术"),
-        ("*研发服务*技术开发", None, "信息技术"),
-        ("*其他服务*杂项", None, "其他"),
-        ("技术开发", "3040201000000000000", "信息技术"),
-        ("会务费", "3040304000000000000", "会议培训"),
-        ("*现代服务*企业管理咨询", "3070401000000000000", "餐饮"),  # the code outranks
-        ("*陆路旅客运输服务*客票", None, "交通"),
-        ("", None, "其他"),
-    ],
-)
-def test_default_taxonomy(item: str, code: str | None, category: str) -> None:
-    assert taxonomy.default_category(item_name=item, tax_code=code) == category
 
 
 def _invoice(number: str, seller: str, lines: list[tuple[str, str]]) -> InvoiceData:
@@ -58,22 +35,28 @@ def _invoice(number: str, seller: str, lines: list[tuple[str, str]]) -> InvoiceD
     )
 
 
+def _choose(client: Any, inv: Invoice, category: str | None, position: int | None = None) -> str:
+    """A finance person's choice of category (None clears it); the invoice's category."""
+    body: dict[str, Any] = {"category": category}
+    if position is not None:
+        body["position"] = position
+    res = client.put(
+        f"/api/v1/analytics/invoices/{inv.pk}/category", body, content_type="application/json"
+    )
+    return res.json()["category"]
+
+
 def _category(inv: Invoice) -> str:
     return Invoice.objects.values_list("category", flat=True).get(pk=inv.pk)
 
 
-def test_rules_priority_overrides_and_history(
-    users: dict[str, Any], api_as: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_rules_priority_overrides_and_history(users: dict[str, Any], api_as: Any) -> None:
     finance = api_as(users["finance_admin"])
-    with django_capture_on_commit_callbacks(execute=True):
-        meal = record(
-            _invoice(
-                "26112000000000000001", "北京云栖酒店有限公司", [("*餐饮服务*餐费", "300.00")]
-            ),
-            submitter=users["submitter"],
-        )
-    assert _category(meal) == "餐饮"  # the default taxonomy, applied once committed
+    meal = record(
+        _invoice("26112000000000000001", "北京云栖酒店有限公司", [("*餐饮服务*餐费", "300.00")]),
+        submitter=users["submitter"],
+    )
+    assert _category(meal) == "餐饮"  # the default taxonomy, as it is stored
     res = finance.post(
         "/api/v1/analytics/category-rules",
         {"kind": "seller", "pattern": "云栖酒店", "category": "差旅", "priority": 10},
@@ -96,30 +79,19 @@ def test_rules_priority_overrides_and_history(
     )
     assert _category(meal) == "差旅"
     # New invoices get the rules as soon as they are stored; the higher priority wins.
-    with django_capture_on_commit_callbacks(execute=True):
-        party = record(
-            _invoice(
-                "26112000000000000002", "北京云栖酒店有限公司", [("*餐饮服务*年会餐费", "900.00")]
-            ),
-            submitter=users["submitter"],
-        )
+    party = record(
+        _invoice(
+            "26112000000000000002", "北京云栖酒店有限公司", [("*餐饮服务*年会餐费", "900.00")]
+        ),
+        submitter=users["submitter"],
+    )
     assert _category(party) == "团建"
     # A manual choice beats every rule; a correction keeps it.
-    res = finance.put(
-        f"/api/v1/analytics/invoices/{party.pk}/category",
-        {"category": "福利"},
-        content_type="application/json",
-    )
-    assert res.json()["category"] == "福利"
-    with django_capture_on_commit_callbacks(execute=True):
-        correct_invoice(invoice=party, user=users["finance_admin"], changes={"remarks": "年会"})
+    assert _choose(finance, party, "福利") == "福利"
+    correct_invoice(invoice=party, user=users["finance_admin"], changes={"remarks": "年会"})
     assert _category(party) == "福利"
     # Clearing it brings the rules back.
-    finance.put(
-        f"/api/v1/analytics/invoices/{party.pk}/category",
-        {"category": None},
-        content_type="application/json",
-    )
+    _choose(finance, party, None)
     assert _category(party) == "团建"
     # The summaries report the organisation's own categories.
     rng = Range(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
@@ -137,6 +109,24 @@ def test_rules_priority_overrides_and_history(
         .status_code
         == 403
     )
+
+
+def test_a_correction_keeps_a_manual_choice_where_no_rule_exists(
+    users: dict[str, Any], api_as: Any
+) -> None:
+    inv = record(
+        _invoice("26112000000000000004", "北京某某商贸有限公司", [("*办公用品*签字笔", "50.00")]),
+        submitter=users["submitter"],
+    )
+    finance = api_as(users["finance_admin"])
+    assert _choose(finance, inv, "福利") == "福利"
+    correct_invoice(invoice=inv, user=users["finance_admin"], changes={"remarks": "中秋"})
+    assert _category(inv) == "福利"
+    # A line's choice is kept alike.
+    _choose(finance, inv, None)
+    assert _choose(finance, inv, "会议培训", position=1) == "会议培训"
+    correct_invoice(invoice=inv, user=users["finance_admin"], changes={"remarks": "会务"})
+    assert _category(inv) == "会议培训"
 
 
 def test_line_override_decides_through_the_largest_line(users: dict[str, Any], api_as: Any) -> None:

@@ -124,7 +124,7 @@ def test_every_kind_of_change_is_exact_before_and_after_refresh(
 
 
 def _red_for(blue: Invoice, users: dict[str, Any]) -> None:
-    from fapiao.invoices.services import invoice_to_data
+    from fapiao.invoices.prepare import invoice_to_data
 
     data = dataclasses.replace(invoice_to_data(blue), items=[])
     red = record(red_of(data, "26112000000000009999", Decimal("0.5")), submitter=users["submitter"])

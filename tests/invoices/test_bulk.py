@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fapiao.accounts.models import Organisation, User
+from fapiao.analytics.models import CategoryRule, RuleKind
 from fapiao.core.invoice import InvoiceData
 from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import DuplicateInvoice
@@ -80,8 +81,25 @@ def test_loads_every_invoice_with_its_line_items(
     assert [row[1] for row in item_rows(stored)] == [item.name for item in invoices[7].items]
 
 
+# An organisation's own category rules, by keyword and by seller (None: the default
+# taxonomy alone); the seller's pattern is filled in with a generated seller's name.
+RULES = {
+    "default taxonomy": [],
+    "organisation rules": [
+        (RuleKind.KEYWORD, "住宿费", "差旅", 20),
+        (RuleKind.SELLER, None, "客户招待", 10),
+    ],
+}
+
+
+@pytest.mark.parametrize("rules", list(RULES))
 def test_stores_the_same_fields_as_record_invoice(
-    users: dict[str, User], org: Organisation, other_org: Organisation, corpus: CorpusGenerator
+    users: dict[str, User],
+    org: Organisation,
+    other_org: Organisation,
+    corpus: CorpusGenerator,
+    rules: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     invoices = generate(corpus, 80)
     # A few that the rules object to, so that findings are compared too.
@@ -90,20 +108,35 @@ def test_stores_the_same_fields_as_record_invoice(
         corpus.broken(extra[0], "total_mismatch"),
         corpus.broken(extra[1], "bad_number_format"),
     ]
+    for owner in (org, other_org):
+        for kind, pattern, category, priority in RULES[rules]:
+            CategoryRule.objects.create(
+                organisation=owner,
+                kind=kind,
+                pattern=pattern or invoices[0].seller_name,
+                category=category,
+                priority=priority,
+            )
     submitter = users["submitter"]
-    one_by_one = [
-        record_invoice(organisation=org, data=copy.deepcopy(inv), submitter=submitter)
-        for inv in invoices
-    ]
+    # What runs once each write is committed runs here too, as it would in production.
+    with django_capture_on_commit_callbacks(execute=True):
+        for inv in invoices:
+            record_invoice(organisation=org, data=copy.deepcopy(inv), submitter=submitter)
     # The same data, bulk-loaded for another organisation by a user of the same department.
     twin = UserFactory(username="twin", organisation=other_org, department=submitter.department)
-    load(other_org, twin, copy.deepcopy(invoices), source=Source.API, batch_size=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        load(other_org, twin, copy.deepcopy(invoices), source=Source.API, batch_size=30)
 
+    one_by_one = list(Invoice.objects.filter(organisation=org))
     bulk = {i.identity_key: i for i in Invoice.objects.filter(organisation=other_org)}
-    assert len(bulk) == len(one_by_one)
+    assert len(bulk) == len(one_by_one) == len(invoices)
     assert any(i.findings for i in one_by_one)
-    assert any(i.original_invoice_id for i in Invoice.objects.filter(organisation=org))
-    for single in Invoice.objects.filter(organisation=org):
+    assert any(i.original_invoice_id for i in one_by_one)
+    categories = {i.category for i in one_by_one}
+    assert "住宿" in categories or "差旅" in categories  # spending categories, not 住宿服务
+    if RULES[rules]:
+        assert {"差旅", "客户招待"} <= categories
+    for single in one_by_one:
         twin_row = bulk[single.identity_key]
         expected = stored_fields(single) | {
             "organisation_id": other_org.pk,

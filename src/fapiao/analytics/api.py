@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
-from fapiao.analytics import budgets, periods, selectors, services, summaries, taxonomy
+from fapiao.analytics import budgets, periods, selectors, services, summaries
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.dashboard import dashboard
 from fapiao.analytics.export import report_xlsx
@@ -29,6 +29,7 @@ from fapiao.analytics.schemas import (
 )
 from fapiao.analytics.summaries import Query as SpendRequest
 from fapiao.api.common import caller, download, fields_of, id_path
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 from fapiao.invoices.exports import CONTENT_TYPES
 from fapiao.invoices.selectors import get_invoice

@@ -21,11 +21,13 @@ from django.urls import NoReverseMatch, reverse
 
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
-from fapiao.analytics import periods, taxonomy
+from fapiao.analytics import periods
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.counting import Cell, Money, SpendFilter, cells
 from fapiao.analytics.models import AlertKind, Budget, BudgetAlert
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
+from fapiao.notify.services import notify
 
 log = logging.getLogger(__name__)
 FULL = Decimal(100)
@@ -151,16 +153,6 @@ def recipients(budget: Budget) -> list[User]:
     return list(people.filter(wanted).distinct())
 
 
-def _notify(**kwargs: Any) -> int:
-    # Imported here: fapiao.notify is built alongside and is not needed to compute budgets.
-    try:
-        from fapiao.notify.services import notify
-    except ImportError:  # pragma: no cover - only while fapiao.notify is missing
-        log.warning("fapiao.notify is unavailable; budget alert not sent")
-        return 0
-    return int(notify(**kwargs))
-
-
 def _dashboard_link() -> str:
     try:
         return reverse("analytics-dashboard")
@@ -212,7 +204,7 @@ def evaluate(
                 if not created:
                     continue
                 title, body = _message(budget, st, kind, threshold)
-                alert.notified = _notify(
+                alert.notified = notify(
                     event="budget_alert",
                     recipients=recipients(budget),
                     title=title,

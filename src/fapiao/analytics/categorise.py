@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from fapiao.analytics import taxonomy
 from fapiao.analytics.models import CategoryOverride, CategoryRule, RuleKind
+from fapiao.core import taxonomy
 from fapiao.invoices.models import Invoice, LineItem
 
 
@@ -69,8 +69,7 @@ def line_category(
             return rule.category, "rule"
         if rule.kind == RuleKind.KEYWORD and rule.pattern and rule.pattern in line.name:
             return rule.category, "rule"
-    name = line.tax_category or None
-    return taxonomy.default_category(tax_name=name, item_name=line.name), "default"
+    return taxonomy.line_category(line), "default"
 
 
 def invoice_category(
@@ -89,8 +88,8 @@ def invoice_category(
         return chosen[None], "manual"
     lines = list(invoice.items.all() if lines is None else lines)
     line_positions = {p: c for p, c in chosen.items() if p is not None}
-    if lines:
-        best = max(lines, key=lambda item: abs(item.amount or 0))
+    best = taxonomy.largest_line(lines)
+    if best is not None:
         return line_category(invoice, best, rules, line_positions)
     for rule in rules:
         if rule.kind == RuleKind.SELLER and rule.matches_seller(invoice):
@@ -137,10 +136,20 @@ def recategorise(invoices: QuerySet[Invoice], *, batch: int = 2000) -> int:
             changed += len(pks)
 
 
-def recategorise_one(invoice_id: int) -> str | None:
-    """Re-categorise one invoice (after it was stored or corrected); its new category."""
-    invoice = Invoice.objects.filter(pk=invoice_id).first()
-    if invoice is None:
-        return None
-    recategorise(Invoice.objects.filter(pk=invoice_id))
-    return Invoice.objects.filter(pk=invoice_id).values_list("category", flat=True).first()
+def apply_choices(organisation_id: int, invoice_ids: list[int], *, created: bool) -> int:
+    """Apply the organisation's rules and people's choices to invoices just stored
+    (`created`) or corrected, which hold the default category already; how many changed.
+
+    One query when the organisation has no active rule and the invoices are new (a new
+    invoice has no manual choice yet): a bulk load of a million rows must not slow down.
+    """
+    if CategoryRule.objects.filter(organisation_id=organisation_id, is_active=True).exists():
+        wanted = invoice_ids
+    elif created:
+        return 0
+    else:
+        chosen = CategoryOverride.objects.filter(invoice_id__in=invoice_ids)
+        wanted = sorted(set(chosen.values_list("invoice_id", flat=True)))
+    if not wanted:
+        return 0
+    return recategorise(Invoice.objects.filter(pk__in=wanted))

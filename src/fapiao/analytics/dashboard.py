@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fapiao.analytics import periods, taxonomy
+from fapiao.analytics import periods
 from fapiao.analytics.counting import Cell, Money, grouped
 from fapiao.analytics.summaries import (
     TOP_SELLERS,
@@ -25,6 +25,7 @@ from fapiao.analytics.summaries import (
     sum_cells,
     total_of,
 )
+from fapiao.core import taxonomy
 
 
 def dashboard(q: Query, *, today: dt.date, with_budgets: bool = True) -> dict[str, Any]:

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from fapiao.analytics import periods, taxonomy
+from fapiao.analytics import periods
 from fapiao.analytics.counting import blue_invoices, red_invoices
 from fapiao.analytics.summaries import Query, custom_names, raw_categories, spend_filter
+from fapiao.core import taxonomy
 from fapiao.invoices.models import Invoice
 
 

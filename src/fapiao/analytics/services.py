@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from fapiao.accounts.models import Department, User
 from fapiao.accounts.roles import Role
-from fapiao.analytics import categorise, taxonomy
+from fapiao.analytics import categorise
 from fapiao.analytics.errors import BudgetNotFound, CategoryRuleNotFound, InvalidAnalyticsInput
 from fapiao.analytics.models import (
     Budget,
@@ -21,6 +21,7 @@ from fapiao.analytics.models import (
     CategoryRule,
     RuleKind,
 )
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 from fapiao.invoices.models import Invoice
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from fapiao.accounts.models import Department, User
-from fapiao.analytics import periods, taxonomy
+from fapiao.analytics import periods
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.counting import (
     Cell,
@@ -27,6 +27,7 @@ from fapiao.analytics.counting import (
     org_of,
 )
 from fapiao.analytics.periods import Range
+from fapiao.core import taxonomy
 from fapiao.errors import InvalidInvoiceData
 
 GROUPINGS = ("category", "department", "seller", "submitter", "month", "quarter", "year")

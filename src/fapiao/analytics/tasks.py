@@ -22,11 +22,6 @@ def recategorise_history(organisation_id: int, date_from: str = "", date_to: str
 
 
 @task()
-def recategorise_invoice(invoice_id: int) -> str | None:
-    return categorise.recategorise_one(invoice_id)
-
-
-@task()
 def evaluate_budgets(organisation_id: int) -> int:
     """Send the budget alerts now due in one organisation (after approvals); how many."""
     return budgets.evaluate_organisation(organisation_id, today=timezone.localdate())

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from fapiao.accounts.models import Department
 from fapiao.accounts.roles import Role
-from fapiao.analytics import taxonomy
 from fapiao.analytics.categorise import custom_categories
+from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 from fapiao.web.http import user_of
 

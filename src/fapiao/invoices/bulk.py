@@ -1,11 +1,14 @@
 """Bulk loading: many invoices at once, with exactly the fields the one-by-one service stores.
 
 For the benchmark corpus, the demo and the platform Excel import. Each row is prepared by
-services.prepare_invoice (identity, region, category, findings), rows are stored
-`batch_size` at a time, one transaction per batch; an invoice already stored (or met
-earlier in the same load) is recorded as a DuplicateSubmission of the stored one, never
-stored twice; red invoices are tied to the blue ones they reverse once every batch is in,
-with set-based queries, whichever of the two arrived first.
+prepare.prepare_invoice (identity, region, default category, findings), rows are stored
+`batch_size` at a time, one transaction per batch, and each stored batch is announced by
+signals.invoices_recorded, as record_invoice announces its one invoice (the organisation's
+category rules apply to both alike); an invoice already stored (or met earlier in the same
+load) is recorded as a DuplicateSubmission of the stored one, never stored twice; red
+invoices are tied to the blue ones they reverse once every batch is in, with set-based
+queries, whichever of the two arrived first, and the blue ones' new statuses are set by
+services.set_tax_statuses, as every status change.
 """
 
 from __future__ import annotations
@@ -15,23 +18,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from fapiao.accounts.models import Department, Organisation, User
 from fapiao.core import codes
 from fapiao.core.invoice import InvoiceData
-from fapiao.invoices import bulk_prepare, fastinsert, services
+from fapiao.invoices import bulk_prepare, fastinsert, prepare, services, signals
 from fapiao.invoices.bulk_prepare import PreparedRow
-from fapiao.invoices.models import DuplicateSubmission, Invoice, LineItem, Source, TaxStatus
+from fapiao.invoices.models import DuplicateSubmission, Invoice, LineItem, Source
+from fapiao.invoices.services import IN_CHUNK
 
-# Keys per IN (...) list: well under every database's parameter limit (SQLite's default
-# is 32,766 since 3.32), and few enough round trips per batch.
-IN_CHUNK = 2_000
 # After a load this large the query planner needs to learn how the table looks now …
 ANALYZE_MIN_ROWS = 10_000
 # … unless it is a small share of what was there: the statistics describe the table's
@@ -184,9 +183,13 @@ def _store_batch(
         [
             item
             for row, pk in zip(fresh, ids, strict=True)
-            for item in services.line_items(pk, data[row.input_index])
+            for item in prepare.line_items(pk, data[row.input_index])
         ],
     )
+    if ids:
+        signals.invoices_recorded.send(
+            sender=Invoice, organisation_id=organisation.pk, invoice_ids=ids, created=True
+        )
 
     _collect_reds(organisation, fresh, ids, pending_reds)
     if repeats:
@@ -250,7 +253,7 @@ def _record_duplicates(
         for invoice in unflagged.prefetch_related("items"):
             # The findings gain the duplicate warning, exactly as the one-by-one service's.
             invoice.has_duplicates = True
-            invoice.findings = services._findings(invoice, services.invoice_to_data(invoice))
+            prepare.recompute_findings(invoice)
             invoice.updated_at = now
             flagged.append(invoice)
         Invoice.objects.bulk_update(flagged, ["has_duplicates", "findings", "updated_at"])
@@ -277,36 +280,15 @@ def _link_reds(organisation: Organisation, pending_reds: dict[int, str]) -> int:
 
 
 def _mark_reversed(blue_ids: list[int]) -> None:
-    """Set-based services._mark_reversed: full when the reds reverse the whole total."""
-    now = timezone.now()
+    """The status their reds give the blue invoices (services.reversal_statuses), set as
+    every status change is (services.set_tax_statuses)."""
+    statuses: dict[int, str] = {}
     for chunk in _chunks(blue_ids):
-        reversed_by = dict(
-            Invoice.objects.filter(original_invoice_id__in=chunk)
-            .values("original_invoice_id")
-            .annotate(total=Sum("total_amount"))
-            .values_list("original_invoice_id", "total")
-        )
-        by_status: dict[str, list[int]] = {TaxStatus.RED_FULL: [], TaxStatus.RED_PARTIAL: []}
-        totals = list(
-            Invoice.objects.filter(pk__in=chunk).values_list("id", "total_amount", "tax_status")
-        )
-        before = {pk: status for pk, _, status in totals}
-        for pk, total, _ in totals:
-            reversed_total = -(reversed_by.get(pk) or Decimal(0))
-            if total is None or reversed_total <= 0:
-                continue
-            full = reversed_total >= total
-            by_status[TaxStatus.RED_FULL if full else TaxStatus.RED_PARTIAL].append(pk)
-        for status, ids in by_status.items():
-            if ids:
-                Invoice.objects.filter(pk__in=ids).update(tax_status=status, updated_at=now)
-        # The review app records each change and tells reviewers of invoices under review.
-        from fapiao.review.alerts import tax_statuses_changed
-
-        tax_statuses_changed(
-            [(pk, before[pk], status) for status, ids in by_status.items() for pk in ids],
-            source="红字发票冲销",
-        )
+        totals = Invoice.objects.filter(pk__in=chunk).values_list("id", "total_amount")
+        statuses.update(services.reversal_statuses(dict(totals)))
+    services.set_tax_statuses(
+        statuses=statuses, source=services.RED_REVERSAL, reason=services.RED_REVERSAL
+    )
 
 
 def refresh_statistics(added: int | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The preparation half of a bulk load: each row through services.prepare_invoice and into
+"""The preparation half of a bulk load: each row through prepare.prepare_invoice and into
 its database form, batch by batch, for bulk.py to store.
 
 Preparing is pure Python (~40 µs a row: identity, region, category, findings, conversion)
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from fapiao.accounts.models import Department, Organisation, User
 from fapiao.core.invoice import InvoiceData
 from fapiao.errors import InvalidInvoiceData
-from fapiao.invoices import bulk_child, fastinsert, services
+from fapiao.invoices import bulk_child, fastinsert, prepare
 from fapiao.invoices.models import Invoice
 
 # Loads of at least this many rows prepare them in a child process (a fork costs tens of
@@ -77,10 +77,10 @@ ChunkResult = tuple[list[PreparedRow], list[tuple[int, str]]]
 def prepare_chunk(context: LoadContext, columns: fastinsert.Columns, chunk: Chunk) -> ChunkResult:
     prepared: list[PreparedRow] = []
     rejected: list[tuple[int, str]] = []
-    on = services.today()  # the day the checks run, looked up once per chunk
+    on = prepare.today()  # the day the checks run, looked up once per chunk
     for index, data in chunk:
         try:
-            invoice = services.prepare_invoice(
+            invoice = prepare.prepare_invoice(
                 organisation=context.organisation,
                 data=data,
                 submitter=context.submitter,

@@ -4,7 +4,8 @@ New invoices are stored through bulk.bulk_record (red ones tied to their blue on
 invoice already stored is not a second submission (the export lists everything the
 platform knows, again each month), so it is counted, not linked as a duplicate; what the
 platform learnt since, a void or a red reversal arriving later, or a risk level, is written
-onto it with a FieldCorrection (reason 平台导入, no user) per changed field.
+onto it with a FieldCorrection (reason 平台导入, no user) per changed field, the status
+through services.set_tax_status as every status change.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from fapiao.accounts.models import Organisation, User
 from fapiao.core import codes
 from fapiao.errors import FapiaoError
 from fapiao.invoices import services
-from fapiao.invoices.bulk import IN_CHUNK, bulk_record
+from fapiao.invoices.bulk import bulk_record
 from fapiao.invoices.models import FieldCorrection, Invoice, RiskFlag, Source, TaxStatus
+from fapiao.invoices.services import IN_CHUNK
 from fapiao.reader.base import Limits, RawInvoice, ReadError
 from fapiao.reader.xlsx_export import read_workbook
 
 REASON = "平台导入"
+SOURCE = "税务平台导入"  # where a status change came from, in the audit trail
 # A later export may move a status forward, never back: an older export imported after a
 # newer one must not undo a void or a reversal.
 _RANK = {TaxStatus.NORMAL: 0, TaxStatus.RED_PARTIAL: 1, TaxStatus.RED_FULL: 2, TaxStatus.VOIDED: 2}
@@ -127,43 +130,22 @@ def _stored(organisation: Organisation, keys: list[str]) -> dict[str, Invoice]:
 
 
 def _update(invoice: Invoice, raw: RawInvoice, report: ImportReport) -> None:
-    changes: dict[str, str] = {}
     status = raw.data.tax_status
     if status in _RANK and _RANK[TaxStatus(status)] > _RANK.get(TaxStatus(invoice.tax_status), 0):
-        changes["tax_status"] = status
+        changed = services.set_tax_status(
+            invoice=invoice, status=status, source=SOURCE, reason=REASON
+        )
+        report.status_updates += int(changed)
     flag = risk_flag(raw.extras.get("risk_level"))
     if flag is not None and flag != invoice.risk_flag:
-        changes["risk_flag"] = flag
-    if not changes:
-        return
-    records = [
-        FieldCorrection(
-            invoice=invoice,
-            user=None,
-            field=name,
-            before=getattr(invoice, name),
-            after=value,
+        FieldCorrection.objects.create(
+            invoice=invoice, user=None, field="risk_flag", before=invoice.risk_flag, after=flag,
             reason=REASON,
-        )
-        for name, value in changes.items()
-    ]
-    for name, value in changes.items():
-        setattr(invoice, name, value)
-    # The rules read the status (a void invoice is not reimbursable): findings follow it.
-    invoice.findings = services._findings(invoice, services.invoice_to_data(invoice))
-    invoice.updated_at = timezone.now()
-    invoice.save(update_fields=[*changes, "findings", "updated_at"])
-    FieldCorrection.objects.bulk_create(records)
-    if "tax_status" in changes:
-        # The review app records it and tells the reviewer when the invoice is under review.
-        from fapiao.review.alerts import tax_status_changed
-
-        before = next(r.before for r in records if r.field == "tax_status")
-        tax_status_changed(
-            invoice=invoice, before=before, after=changes["tax_status"], source="税务平台导入"
-        )
-    report.status_updates += "tax_status" in changes
-    report.risk_updates += "risk_flag" in changes
+        )  # fmt: skip
+        invoice.risk_flag = flag
+        invoice.updated_at = timezone.now()
+        invoice.save(update_fields=["risk_flag", "updated_at"])
+        report.risk_updates += 1
 
 
 def _set_new_risk_flags(

@@ -1,28 +1,27 @@
-"""Writes of invoices: record a new one (with identity, findings, red-invoice links and
-duplicate detection) and correct one field by field with an audit record."""
+"""Writes of invoices: record a new one (with identity, category, findings, red-invoice
+links and duplicate detection), correct one field by field with an audit record, and
+change a tax status (作废 / 红冲), the one way every path does it.
+
+The apps above are told through fapiao.invoices.signals, inside the same transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import signals
-from django.db.models.base import ModelState
+from django.db.models import Sum
 from django.utils import timezone
 
 from fapiao.accounts.models import Department, Organisation, User
 from fapiao.core import codes
-from fapiao.core import invoice as invoice_fields
-from fapiao.core.categories import tax_category
-from fapiao.core.invoice import InvoiceData, LineItemData
-from fapiao.core.rules import check_invoice
+from fapiao.core.invoice import InvoiceData
 from fapiao.core.taxid import mask_tax_id
 from fapiao.errors import DuplicateInvoice, InvalidInvoiceData
+from fapiao.invoices import signals
 from fapiao.invoices.models import (
     Document,
     DuplicateSubmission,
@@ -32,137 +31,26 @@ from fapiao.invoices.models import (
     Source,
     TaxStatus,
 )
+from fapiao.invoices.prepare import (
+    MONEY_FIELDS,
+    TEXT_FIELDS,
+    apply_data,
+    findings_of,
+    invoice_to_data,
+    line_items,
+    prepare_invoice,
+    recompute_findings,
+    require_identity,
+)
 
 log = logging.getLogger(__name__)
 
-# Header fields copied one to one between InvoiceData and Invoice ("" for None in text).
-TEXT_FIELDS = (*invoice_fields.TEXT_FIELDS, *invoice_fields.RED_LINK_FIELDS)
-MONEY_FIELDS = invoice_fields.MONEY_FIELDS
 CORRECTABLE_FIELDS = (*TEXT_FIELDS, *MONEY_FIELDS, "issue_date", "tax_status")
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def invoice_to_data(invoice: Invoice, items: list[LineItem] | None = None) -> InvoiceData:
-    """The pure view of a stored invoice, for the rules of fapiao.core."""
-    data = InvoiceData(
-        issue_date=invoice.issue_date,
-        tax_status=invoice.tax_status,
-        is_red=invoice.is_red,
-        items=[
-            LineItemData(
-                name=item.name,
-                tax_category=item.tax_category or None,
-                spec=item.spec or None,
-                unit=item.unit or None,
-                quantity=item.quantity or None,
-                unit_price=item.unit_price or None,
-                amount=item.amount,
-                tax_rate=item.tax_rate or None,
-                tax_amount=item.tax_amount,
-            )
-            for item in (items if items is not None else invoice.items.all())
-        ],
-    )
-    for name in TEXT_FIELDS:
-        setattr(data, name, getattr(invoice, name) or None)
-    for name in MONEY_FIELDS:
-        setattr(data, name, getattr(invoice, name))
-    return data
-
-
-def _main_category(data: InvoiceData) -> str:
-    # The line with the largest amount decides; issue 6 maps it onto spending categories.
-    best = max(
-        (i for i in data.items if tax_category(i.name) or i.tax_category),
-        key=lambda i: abs(i.amount or Decimal(0)),
-        default=None,
-    )
-    if best is None:
-        return ""
-    return best.tax_category or tax_category(best.name) or ""
-
-
-def _data_values(data: InvoiceData) -> dict[str, Any]:
-    """The Invoice fields (by attribute name) that follow from `data`."""
-    values: dict[str, Any] = {}
-    for name in TEXT_FIELDS:
-        value = getattr(data, name)
-        values[name] = value.strip() if isinstance(value, str) else ""
-    for name in MONEY_FIELDS:
-        values[name] = getattr(data, name)
-    values["issue_date"] = data.issue_date
-    values["tax_status"] = data.tax_status or TaxStatus.NORMAL
-    total = data.total_amount
-    values["is_red"] = bool(data.is_red or (total is not None and total < 0))
-    code, number = values["invoice_code"], values["invoice_number"]
-    info = codes.decode(code or None, number or None)
-    if info is not None and info.region:
-        values["region"] = info.region
-    values["is_beijing"] = bool(info and info.is_beijing)
-    values["identity_key"] = codes.identity_key(code or None, number)
-    values["category"] = _main_category(data)
-    return values
-
-
-def _apply_data(invoice: Invoice, data: InvoiceData) -> None:
-    for name, value in _data_values(data).items():
-        setattr(invoice, name, value)
-
-
-@cache
-def _invoice_defaults() -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
-    """(attribute name, constant default, default factory) per column, in model order."""
-    out = []
-    for f in Invoice._meta.concrete_fields:
-        factory = f.get_default if callable(f.default) else None
-        out.append((f.attname, None if factory else f.get_default(), factory))
-    return tuple(out)
-
-
-def _new_invoice(values: dict[str, Any]) -> Invoice:
-    """Invoice(**fields), 10x faster, which matters when loading a million rows.
-
-    Model.__init__ only stores each column's value under its attribute name in a new
-    ModelState'd instance (and sends pre_init/post_init); with nobody listening to those
-    for Invoice, the values are stored directly."""
-    row = {
-        name: values[name] if name in values else (factory() if factory else default)
-        for name, default, factory in _invoice_defaults()
-    }
-    if signals.pre_init.has_listeners(Invoice) or signals.post_init.has_listeners(Invoice):
-        return Invoice(**row)
-    invoice = Invoice.__new__(Invoice)
-    invoice._state = ModelState()
-    invoice.__dict__.update(row)
-    return invoice
-
-
-def _findings(
-    invoice: Invoice, data: InvoiceData, *, on: dt.date | None = None
-) -> list[dict[str, Any]]:
-    """`on`: the day the checks run (today); bulk loads look it up once, not per row."""
-    found = [f.to_dict() for f in check_invoice(data, today=on or today())]
-    if invoice.has_duplicates:
-        found.append(
-            {
-                "code": "duplicate",
-                "severity": "warning",
-                "field": None,
-                "message": "这张发票被重复提交过：请核对是否重复报销（详见重复提交记录）。",
-            }
-        )
-    return found
-
-
-def _require_identity(data: InvoiceData) -> None:
-    if not (data.invoice_number or "").strip():
-        raise InvalidInvoiceData(
-            [{"field": "invoice_number", "message": "缺少发票号码"}],
-            detail="缺少发票号码：请填写发票上的 8 位或 20 位发票号码后再提交。",
-        )
+# Keys per IN (...) list: well under every database's parameter limit (SQLite's default
+# is 32,766 since 3.32), and few enough round trips per batch.
+IN_CHUNK = 2_000
+# The source (and correction reason) of a status that red invoices give their blue one.
+RED_REVERSAL = "红字发票冲销"
 
 
 def _replace_items(invoice: Invoice, data: InvoiceData) -> None:
@@ -196,81 +84,28 @@ def _link_red_invoices(invoice: Invoice) -> None:
 
 
 def _mark_reversed(blue: Invoice) -> None:
-    reversed_total = sum(
-        (-(r.total_amount or Decimal(0)) for r in blue.red_invoices.all()), Decimal(0)
+    status = reversal_statuses({blue.pk: blue.total_amount}).get(blue.pk)
+    if status is not None:
+        set_tax_status(invoice=blue, status=status, source=RED_REVERSAL, reason=RED_REVERSAL)
+
+
+def reversal_statuses(totals: Mapping[int, Decimal | None]) -> dict[int, str]:
+    """The status the red invoices tied to each blue one give it (blue id -> its total;
+    at most IN_CHUNK of them): red_full when they reverse the whole total, red_partial
+    when less; blue invoices that nothing reverses are left out."""
+    reversed_by = dict(
+        Invoice.objects.filter(original_invoice_id__in=list(totals))
+        .values("original_invoice_id")
+        .annotate(total=Sum("total_amount"))
+        .values_list("original_invoice_id", "total")
     )
-    if blue.total_amount is None or reversed_total <= 0:
-        return
-    status = TaxStatus.RED_FULL if reversed_total >= blue.total_amount else TaxStatus.RED_PARTIAL
-    before = blue.tax_status
-    Invoice.objects.filter(pk=blue.pk).update(tax_status=status, updated_at=timezone.now())
-    blue.tax_status = status
-    # The review app records it and tells the reviewer when the invoice is under review.
-    from fapiao.review.alerts import tax_status_changed
-
-    tax_status_changed(invoice=blue, before=before, after=status, source="红字发票冲销")
-
-
-def prepare_invoice(
-    *,
-    organisation: Organisation,
-    data: InvoiceData,
-    submitter: User | None,
-    department: Department | None = None,
-    source: str = Source.API,
-    extraction: dict[str, Any] | None = None,
-    on: dt.date | None = None,
-) -> Invoice:
-    """An unsaved Invoice with identity, region, category and findings worked out.
-
-    record_invoice() saves one with its checks; bulk loaders save many at once (and pass
-    `on`, the day the checks run, once for all rows).
-    """
-    _require_identity(data)
-    department = department or (submitter.department if submitter else None)
-    values = _data_values(data)
-    values["organisation_id"] = organisation.pk
-    values["submitter_id"] = submitter.pk if submitter else None
-    values["department_id"] = department.pk if department else None
-    values["source"] = source
-    if extraction:
-        values["confidence"] = extraction.get("confidence") or {}
-        values["sources"] = extraction.get("sources") or {}
-        values["needs_review"] = extraction.get("needs_review") or []
-    invoice = _new_invoice(values)
-    # As Invoice(organisation=…, …) would: the related objects are at hand, not re-read.
-    for name, related in (
-        ("organisation", organisation),
-        ("submitter", submitter),
-        ("department", department),
-    ):
-        Invoice._meta.get_field(name).set_cached_value(invoice, related)  # type: ignore[union-attr]
-    invoice.findings = _findings(invoice, data, on=on)
-    return invoice
-
-
-def line_items(invoice: Invoice | int, data: InvoiceData) -> list[LineItem]:
-    """Unsaved LineItem rows for `data`'s items (the invoice must have its pk; a bulk load,
-    which keeps no Invoice instances, passes the id)."""
-    of: dict[str, Invoice | int] = (
-        {"invoice": invoice} if isinstance(invoice, Invoice) else {"invoice_id": invoice}
-    )
-    return [
-        LineItem(
-            **of,
-            position=pos,
-            name=item.name[:300],
-            tax_category=(item.tax_category or tax_category(item.name) or "")[:60],
-            spec=(item.spec or "")[:100],
-            unit=(item.unit or "")[:20],
-            quantity=(item.quantity or "")[:30],
-            unit_price=(item.unit_price or "")[:30],
-            amount=item.amount,
-            tax_rate=(item.tax_rate or "")[:10],
-            tax_amount=item.tax_amount,
-        )
-        for pos, item in enumerate(data.items, start=1)
-    ]
+    out: dict[int, str] = {}
+    for pk, total in totals.items():
+        reversed_total = -(reversed_by.get(pk) or Decimal(0))
+        if total is None or reversed_total <= 0:
+            continue
+        out[pk] = TaxStatus.RED_FULL if reversed_total >= total else TaxStatus.RED_PARTIAL
+    return out
 
 
 def record_invoice(
@@ -299,6 +134,12 @@ def record_invoice(
         with transaction.atomic():
             invoice.save()
             _replace_items(invoice, data)
+            signals.invoices_recorded.send(
+                sender=Invoice,
+                organisation_id=organisation.pk,
+                invoice_ids=[invoice.pk],
+                created=True,
+            )
             _link_red_invoices(invoice)
             if document is not None:
                 Document.objects.filter(pk=document.pk).update(invoice=invoice)
@@ -330,7 +171,7 @@ def _record_duplicate(
             Document.objects.filter(pk=document.pk).update(invoice=existing)
         if not existing.has_duplicates:
             existing.has_duplicates = True
-            existing.findings = _findings(existing, invoice_to_data(existing))
+            recompute_findings(existing)
             existing.save(update_fields=["has_duplicates", "findings", "updated_at"])
 
 
@@ -345,22 +186,24 @@ def _as_text(value: Any) -> str:
 def correct_invoice(
     *, invoice: Invoice, user: User, changes: dict[str, Any], reason: str = ""
 ) -> Invoice:
-    """Apply a person's corrections; each changed field leaves an append-only record."""
+    """Apply a person's corrections; each changed field leaves an append-only record (the
+    tax status through set_tax_status, as every change of it)."""
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
     if unknown:
         raise InvalidInvoiceData(
             [{"field": name, "message": "该字段不能修改"} for name in unknown],
             detail=f"这些字段不能修改：{'、'.join(unknown)}。",
         )
+    fields = {name: value for name, value in changes.items() if name != "tax_status"}
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         data = invoice_to_data(locked)
-        before = {name: getattr(locked, name) for name in changes}
-        for name, value in changes.items():
+        before = {name: getattr(locked, name) for name in fields}
+        for name, value in fields.items():
             setattr(data, name, value)
-        _require_identity(data)
-        _apply_data(locked, data)
-        locked.findings = _findings(locked, data)
+        require_identity(data)
+        apply_data(locked, data)
+        locked.findings = findings_of(locked, data)
         records = [
             FieldCorrection(
                 invoice=locked,
@@ -370,35 +213,128 @@ def correct_invoice(
                 after=_as_text(getattr(locked, name)),
                 reason=reason[:500],
             )
-            for name in changes
+            for name in fields
             if _as_text(before[name]) != _as_text(getattr(locked, name))
         ]
-        if not records:
-            return locked
-        clash = (
-            Invoice.objects.filter(
-                organisation_id=locked.organisation_id, identity_key=locked.identity_key
+        if records:
+            _refuse_identity_clash(locked)
+            locked.save()
+            FieldCorrection.objects.bulk_create(records)
+            signals.invoices_recorded.send(
+                sender=Invoice,
+                organisation_id=locked.organisation_id,
+                invoice_ids=[locked.pk],
+                created=False,
             )
-            .exclude(pk=locked.pk)
-            .first()
-        )
-        if clash is not None:
-            raise DuplicateInvoice(
-                existing_id=clash.pk,
-                detail=f"改正后的发票代码和号码与已有发票（编号 {clash.pk}）相同：请核对后再修改。",
-            )
-        locked.save()
-        FieldCorrection.objects.bulk_create(records)
-        if before.get("tax_status", locked.tax_status) != locked.tax_status:
-            from fapiao.review.alerts import tax_status_changed
-
-            tax_status_changed(
+        if "tax_status" in changes:
+            set_tax_status(
                 invoice=locked,
-                before=before["tax_status"],
-                after=locked.tax_status,
+                status=changes["tax_status"] or TaxStatus.NORMAL,
                 actor=user,
                 source=f"人工更正：{reason}" if reason else "人工更正",
+                reason=reason,
             )
-        if {"original_invoice_number", "original_invoice_code", "total_amount"} & set(changes):
+        if records and {"original_invoice_number", "original_invoice_code", "total_amount"} & set(
+            fields
+        ):
             _link_red_invoices(locked)
     return locked
+
+
+def _refuse_identity_clash(invoice: Invoice) -> None:
+    clash = (
+        Invoice.objects.filter(
+            organisation_id=invoice.organisation_id, identity_key=invoice.identity_key
+        )
+        .exclude(pk=invoice.pk)
+        .first()
+    )
+    if clash is not None:
+        raise DuplicateInvoice(
+            existing_id=clash.pk,
+            detail=f"改正后的发票代码和号码与已有发票（编号 {clash.pk}）相同：请核对后再修改。",
+        )
+
+
+def set_tax_status(
+    *, invoice: Invoice, status: str, actor: User | None = None, source: str, reason: str = ""
+) -> bool:
+    """Change the tax status (作废 / 红冲) of a stored invoice; False when it already has it.
+
+    The one way every path changes it (a correction, red invoices, the platform import,
+    the upstream sync): the status and its findings (a void invoice is not reimbursable)
+    are saved, a FieldCorrection records it (user: `actor`, None for the platform and red
+    invoices; `reason` as the person gave it) and signals.tax_status_changed tells the
+    apps above (`source`: where the change came from, in Chinese), all in one transaction.
+    """
+    return _change_tax_statuses([(invoice, status)], actor=actor, source=source, reason=reason) > 0
+
+
+def set_tax_statuses(
+    *, statuses: Mapping[int, str], actor: User | None = None, source: str, reason: str = ""
+) -> int:
+    """set_tax_status for many invoices (invoice id -> status), as bulk loads change them;
+    how many changed. Status changes are rare, so each changed invoice is checked again
+    one by one, with its line items read a chunk at a time."""
+    ids = sorted(statuses)
+    changed = 0
+    for start in range(0, len(ids), IN_CHUNK):
+        invoices = (
+            Invoice.objects.filter(pk__in=ids[start : start + IN_CHUNK])
+            .select_related("submitter")
+            .prefetch_related("items")
+        )
+        changed += _change_tax_statuses(
+            [(invoice, statuses[invoice.pk]) for invoice in invoices],
+            actor=actor,
+            source=source,
+            reason=reason,
+        )
+    return changed
+
+
+def _change_tax_statuses(
+    changes: Sequence[tuple[Invoice, str]], *, actor: User | None, source: str, reason: str
+) -> int:
+    """What a change of tax status involves, for set_tax_status and set_tax_statuses."""
+    wrong = sorted({status for _, status in changes if status not in TaxStatus.values})
+    if wrong:
+        raise InvalidInvoiceData(
+            [{"field": "tax_status", "message": "没有这种发票状态"}],
+            detail=f"没有这种发票状态：{'、'.join(wrong)}；可选：{'、'.join(TaxStatus.values)}。",
+        )
+    changed = [(invoice, status) for invoice, status in changes if invoice.tax_status != status]
+    if not changed:
+        return 0
+    now = timezone.now()
+    records = []
+    with transaction.atomic():
+        for invoice, status in changed:
+            records.append(
+                FieldCorrection(
+                    invoice=invoice,
+                    user=actor,
+                    field="tax_status",
+                    before=invoice.tax_status,
+                    after=status,
+                    reason=reason[:500],
+                )
+            )
+            invoice.tax_status = status
+            recompute_findings(invoice)
+            invoice.updated_at = now
+        Invoice.objects.bulk_update(
+            [invoice for invoice, _ in changed], ["tax_status", "findings", "updated_at"]
+        )
+        FieldCorrection.objects.bulk_create(records)
+        for record in records:
+            change = signals.TaxStatusChanged(
+                invoice=record.invoice,
+                before=record.before,
+                after=record.after,
+                actor=actor,
+                source=source,
+                correction=record,
+            )
+            signals.tax_status_changed.send(sender=Invoice, change=change)
+    return len(changed)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from fapiao.invoices import ingest
-from fapiao.invoices.models import DocumentState
+from fapiao.invoices import ingest, signals
+from fapiao.invoices.models import Document, DocumentState
 
 
 @task()
@@ -14,10 +14,8 @@ def read_document(document_id: int) -> str | None:
     (None when it was already read or is gone)."""
     doc = ingest.read_document(document_id=document_id)
     if doc is not None and doc.state == DocumentState.FAILED:
-        # Tell the uploader why and what to do (fapiao.notify; email by default).
-        from fapiao.notify.hooks import reading_failed
-
-        reading_failed(doc)
+        # fapiao.notify tells the uploader why and what to do (email by default).
+        signals.document_reading_failed.send(sender=Document, document=doc)
     return doc.state if doc is not None else None
 
 

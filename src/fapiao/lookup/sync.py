@@ -8,10 +8,10 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from fapiao.invoices.models import FieldCorrection, Invoice, TaxStatus
+from fapiao.invoices import services
+from fapiao.invoices.models import Invoice, TaxStatus
 from fapiao.lookup import conf
 from fapiao.lookup.models import SourceStatus, SyncSource, VerificationResult
 from fapiao.lookup.provider import VerificationProvider, default_provider
@@ -49,26 +49,12 @@ def _pending(source: SyncSource, batch: int) -> list[Invoice]:
 
 
 def apply_tax_status(invoice: Invoice, tax_status: str) -> bool:
-    """Write a status the platform reported, as the platform import does: a correction record
-    (no user), findings recomputed (a void invoice is not reimbursable) and the review app's
-    record, which alerts reviewers and (through fapiao.notify's hook) tells the owner."""
-    if not tax_status or tax_status == invoice.tax_status:
+    """Write a status the platform reported (nothing when it reported none), as every status
+    change is written (services.set_tax_status: findings, correction record, and the
+    review and notify apps told); whether it changed."""
+    if not tax_status:
         return False
-    from fapiao.invoices import services
-    from fapiao.review.alerts import tax_status_changed
-
-    before = invoice.tax_status
-    with transaction.atomic():
-        invoice.tax_status = tax_status
-        invoice.findings = services._findings(invoice, services.invoice_to_data(invoice))
-        invoice.updated_at = timezone.now()
-        invoice.save(update_fields=["tax_status", "findings", "updated_at"])
-        FieldCorrection.objects.create(
-            invoice=invoice, user=None, field="tax_status", before=before, after=tax_status,
-            reason=REASON,
-        )  # fmt: skip
-        tax_status_changed(invoice=invoice, before=before, after=tax_status, source=REASON)
-    return True
+    return services.set_tax_status(invoice=invoice, status=tax_status, source=REASON, reason=REASON)
 
 
 def sync_source(
@@ -106,7 +92,3 @@ def sync_source(
     source.save()
     log.info("sync of %s: %d checked, %d changed", source.slug, report.checked, report.changed)
     return report
-
-
-def sync_all(*, provider: VerificationProvider | None = None) -> dict[str, SyncReport]:
-    return {s.slug: sync_source(source=s, provider=provider) for s in SyncSource.objects.all()}

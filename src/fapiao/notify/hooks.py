@@ -1,21 +1,23 @@
-"""Notifications this app raises itself: a document that could not be read, and an
-invoice whose tax status changed (voided, reversed) - told to the person who submitted it.
+"""What this app tells people of on its own, as a receiver of fapiao.invoices.signals: a
+document that could not be read, and an invoice whose tax status changed (voided,
+reversed) - each told to the person who uploaded or submitted it.
 
-Both run inside the transaction (or right after the step) that made the change."""
+The tax status notice is written inside the transaction that made the change; the reading
+notice right after the reading step. connect() is called by NotifyConfig.ready()."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.apps import apps
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 
+from fapiao.invoices import signals
+from fapiao.invoices.models import Document, TaxStatus
+from fapiao.notify.models import MessageTemplate
+from fapiao.notify.render import forget_templates
 from fapiao.notify.services import notify
-
-if TYPE_CHECKING:
-    from fapiao.invoices.models import Document
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,9 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-def reading_failed(document: Document) -> int:
-    """Tell the uploader that their file could not be read, why, and what to do."""
+def reading_failed(sender: Any, *, document: Document, **kwargs: Any) -> int:
+    """signals.document_reading_failed: tell the uploader that their file could not be
+    read, why, and what to do."""
     uploader = document.uploaded_by
     if uploader is None:
         return 0
@@ -65,47 +68,36 @@ def _reading_failed(document: Document, uploader: Any, name: str, reason: str) -
     )
 
 
-def _tax_status_changed(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
-    """post_save of review.TaxStatusChange: the one record every path writes (platform
-    import, red invoices, corrections, bulk loads) - so every path notifies the submitter."""
-    if not created or kwargs.get("raw"):
-        return
-    invoice = instance.invoice
+def _label(value: str) -> str:
+    return TaxStatus(value).label if value in TaxStatus.values else value
+
+
+def tax_status_changed(sender: Any, *, change: signals.TaxStatusChanged, **kwargs: Any) -> None:
+    """signals.tax_status_changed, sent by every path that changes one (platform import,
+    upstream sync, red invoices, corrections, bulk loads): tell the submitter."""
+    invoice, after = change.invoice, change.after
     submitter = invoice.submitter
-    if submitter is None or instance.actor_id == submitter.pk:
+    if submitter is None or (change.actor is not None and change.actor.pk == submitter.pk):
         return  # nobody to tell, or they made the change themselves
-    from fapiao.invoices.models import TaxStatus
-
-    def label(value: str) -> str:
-        return TaxStatus(value).label if value in TaxStatus.values else value
-
     seller = f"（{invoice.seller_name}）" if invoice.seller_name else ""
-    source = f"（来源：{instance.source}）" if instance.source else ""
+    source = f"（来源：{change.source}）" if change.source else ""
     notify(
         event="tax_status_changed",
         recipients=[submitter],
-        title=f"发票 {invoice.invoice_number} 变为“{label(instance.after)}”",
+        title=f"发票 {invoice.invoice_number} 变为“{_label(after)}”",
         body=(
-            f"您提交的发票 {invoice.invoice_number}{seller}的发票状态由“{label(instance.before)}”"
-            f"变为“{label(instance.after)}”{source}。" + TAX_STATUS_ADVICE.get(instance.after, "")
+            f"您提交的发票 {invoice.invoice_number}{seller}的发票状态由“{_label(change.before)}”"
+            f"变为“{_label(after)}”{source}。" + TAX_STATUS_ADVICE.get(after, "")
         ),
         link=_url("invoice-detail", invoice.pk),
         invoice=invoice,
-        dedupe_key=f"tax-status-{instance.pk}",
+        # The correction record is the one change: a status that changes again is told again.
+        dedupe_key=f"tax-status-change-{change.correction.pk}",
     )
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete
-
-    from fapiao.notify.models import MessageTemplate
-    from fapiao.notify.render import forget_templates
-
     post_save.connect(forget_templates, sender=MessageTemplate, dispatch_uid="notify-tpl-save")
     post_delete.connect(forget_templates, sender=MessageTemplate, dispatch_uid="notify-tpl-del")
-    try:
-        model = apps.get_model("review", "TaxStatusChange")
-    except LookupError:  # pragma: no cover - the review app records tax status changes
-        log.warning("review.TaxStatusChange is missing: tax status changes are not notified")
-        return
-    post_save.connect(_tax_status_changed, sender=model, dispatch_uid="notify-tax-status")
+    signals.tax_status_changed.connect(tax_status_changed, dispatch_uid="notify-tax-status")
+    signals.document_reading_failed.connect(reading_failed, dispatch_uid="notify-reading-failed")

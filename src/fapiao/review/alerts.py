@@ -1,38 +1,24 @@
 """Who is told what when a review status or a tax status changes (through fapiao.notify),
-and the hook that records tax status changes in the audit trail."""
+and the receiver of fapiao.invoices.signals.tax_status_changed that records each tax
+status change in the audit trail (connected by ReviewConfig.ready())."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import reverse
 
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
+from fapiao.invoices import signals
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
-
-if TYPE_CHECKING:
-    from fapiao.review.models import TaxStatusChange, Transition
-
-log = logging.getLogger(__name__)
+from fapiao.notify.services import notify
+from fapiao.review.models import TaxStatusChange, Transition
 
 # Tax statuses that make an invoice unfit for reimbursement.
 ALARMING = frozenset({TaxStatus.VOIDED, TaxStatus.RED_FULL, TaxStatus.RED_PARTIAL})
 # Review statuses in which a tax status change must reach someone who can still act.
 WATCHED = frozenset({ReviewStatus.PENDING_REVIEW, ReviewStatus.APPROVED})
-
-
-def _notify(**kwargs: Any) -> int:
-    # Imported here: fapiao.notify is built alongside and must not be needed at import time.
-    try:
-        from fapiao.notify.services import notify
-    except ImportError:  # pragma: no cover - only while fapiao.notify is not installed
-        log.warning("fapiao.notify is unavailable; notification %s not sent", kwargs["event"])
-        return 0
-    return int(notify(**kwargs))
 
 
 def _link(invoice: Invoice) -> str:
@@ -47,8 +33,6 @@ def _name(invoice: Invoice) -> str:
 def prepare(invoice: Invoice) -> str:
     """The invoice's link, worked out before the transaction: the first reverse() of a
     process imports every URLconf, which must not happen while a write lock is held."""
-    with contextlib.suppress(ImportError):
-        import fapiao.notify.services  # noqa: F401 - imported now, not under the lock
     return _link(invoice)
 
 
@@ -82,7 +66,7 @@ def after_transition(*, invoice: Invoice, record: Transition, link: str = "") ->
     if message is None:
         return
     event, title, body = message
-    _notify(
+    notify(
         event=event,
         recipients=[submitter],
         title=title,
@@ -111,27 +95,20 @@ def watchers(invoice: Invoice) -> list[User]:
     return chosen
 
 
-def tax_status_changed(
-    *,
-    invoice: Invoice,
-    before: str,
-    after: str,
-    actor: User | None = None,
-    source: str = "",
-) -> TaxStatusChange | None:
-    """Record a tax status change of `invoice` (already saved with `after`) and flag it to
-    whoever is reviewing or paying it. Call it inside the transaction that changed it."""
-    from fapiao.review.models import TaxStatusChange
-
-    if before == after:
-        return None
+def record_tax_status_change(
+    sender: Any, *, change: signals.TaxStatusChanged, **kwargs: Any
+) -> None:
+    """signals.tax_status_changed: record the change (in the review app's audit trail) and
+    flag it to whoever is reviewing or paying the invoice; inside the transaction that
+    changed it."""
+    invoice, after, source = change.invoice, change.after, change.source
     flag = after in ALARMING and invoice.status in WATCHED
-    change = TaxStatusChange.objects.create(
+    TaxStatusChange.objects.create(
         invoice=invoice,
         organisation_id=invoice.organisation_id,
-        actor=actor,
-        actor_name=str(actor) if actor is not None else "",
-        before=before,
+        actor=change.actor,
+        actor_name=str(change.actor) if change.actor is not None else "",
+        before=change.before,
         after=after,
         review_status=invoice.status,
         source=source[:300],
@@ -140,7 +117,7 @@ def tax_status_changed(
     if flag:
         label = TaxStatus(after).label
         stage = "待审核" if invoice.status == ReviewStatus.PENDING_REVIEW else "已审核待报销"
-        _notify(
+        notify(
             event="review_flagged",
             recipients=watchers(invoice),
             title=f"{stage}的{_name(invoice)}{label}",
@@ -151,12 +128,7 @@ def tax_status_changed(
             invoice=invoice,
             dedupe_key=f"review-flag-{invoice.pk}-{after}",
         )
-    return change
 
 
-def tax_statuses_changed(changes: Iterable[tuple[int, str, str]], *, source: str = "") -> None:
-    """Set-based variant for bulk loaders: (invoice id, before, after) triples."""
-    wanted = {pk: (before, after) for pk, before, after in changes if before != after}
-    for invoice in Invoice.objects.filter(pk__in=list(wanted)).select_related("submitter"):
-        before, after = wanted[invoice.pk]
-        tax_status_changed(invoice=invoice, before=before, after=after, source=source)
+def connect() -> None:
+    signals.tax_status_changed.connect(record_tax_status_change, dispatch_uid="review-tax-status")

@@ -2,11 +2,16 @@
 
 Pure Python (no Django). An invoice line names its 税收分类简称 between stars
 (`*餐饮服务*餐费`) and, in XML/数电 data, its 19-digit 税收分类编码; both are mapped
-here onto the handful of categories finance reports on. Organisation rules and manual
+here onto the handful of categories finance reports on. An invoice is stored with the
+default category of its largest line (invoice_category); organisation rules and manual
 choices (fapiao.analytics.categorise) take precedence over this table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from fapiao.core.categories import tax_category as starred_category
 
@@ -175,10 +180,41 @@ def default_category(
 def normalise(stored: str, custom: frozenset[str] = frozenset()) -> str:
     """The category a stored Invoice.category stands for.
 
-    Invoices loaded in bulk keep the 税收分类简称 the foundation stores (e.g. 餐饮服务) until
-    they are re-categorised; reports read them through this table so figures never depend
-    on whether that has happened. `custom` holds an organisation's own category names.
+    Invoices stored by earlier versions may hold the 税收分类简称 itself (e.g. 餐饮服务)
+    until they are re-categorised; reports read them through this table so figures never
+    depend on whether that has happened. `custom` holds an organisation's own category
+    names.
     """
     if stored in custom:
         return stored
     return category_for_tax_name(stored) or OTHER
+
+
+class Line(Protocol):
+    """A line item as stored or as read: what its category is worked out from."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def tax_category(self) -> str | None: ...
+    @property
+    def amount(self) -> Decimal | None: ...
+
+
+L = TypeVar("L", bound=Line)
+
+
+def largest_line(lines: Iterable[L]) -> L | None:
+    """The line that decides an invoice's category: the largest by |amount|, the first of
+    equal ones (lines in their printed order)."""
+    return max(lines, key=lambda line: abs(line.amount or Decimal(0)), default=None)
+
+
+def line_category(line: Line) -> str:
+    return default_category(tax_name=line.tax_category or None, item_name=line.name)
+
+
+def invoice_category(lines: Iterable[Line]) -> str:
+    """The default category of an invoice: that of its largest line (其他 without lines)."""
+    best = largest_line(lines)
+    return OTHER if best is None else line_category(best)
