@@ -14,6 +14,7 @@ import pytest
 
 from fapiao.accounts.models import Organisation, User
 from fapiao.core.invoice import InvoiceData
+from fapiao.demo.corpus.generator import CorpusGenerator
 from fapiao.errors import InvalidInvoiceData
 from fapiao.invoices import signals
 from fapiao.invoices.bulk import bulk_record
@@ -24,7 +25,6 @@ from fapiao.lookup.sync import apply_tax_status
 from fapiao.review.models import TaxStatusChange
 from tests.analytics.conftest import red_of
 from tests.conftest import record
-from tests.corpus.generator import CorpusGenerator
 from tests.corpus.render_xlsx import render_xlsx
 
 
