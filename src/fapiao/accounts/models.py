@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from fapiao.accounts.roles import ORG_WIDE_INVOICE_ROLES, Role
+from fapiao.accounts import permissions
+from fapiao.accounts.roles import Role
 
 
 class Organisation(models.Model):
@@ -76,7 +77,7 @@ class User(AbstractUser):
 
     @property
     def sees_whole_organisation(self) -> bool:
-        return self.role in ORG_WIDE_INVOICE_ROLES
+        return permissions.sees_whole_organisation(self)
 
     @property
     def role_label(self) -> str:

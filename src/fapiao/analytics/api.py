@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
-from fapiao.accounts.roles import Role
 from fapiao.analytics import budgets, periods, selectors, services, summaries, taxonomy
 from fapiao.analytics.categorise import custom_categories
 from fapiao.analytics.dashboard import dashboard
@@ -39,13 +39,12 @@ budgets_router = Router(tags=["预算"])
 InvoiceId = id_path("发票编号（id）")
 RuleId = id_path("分类规则编号（id）")
 BudgetId = id_path("预算编号（id）")
-# Who reads spending figures: finance and admins (whole organisation), reviewers (their scope).
-READERS = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})
 
 
 def _reader(request: HttpRequest) -> User:
+    """Finance and admins read the whole organisation's spending, reviewers their scope's."""
     user = caller(request)
-    if user.role not in READERS:
+    if not permissions.may_read_spending(user):
         raise PermissionDenied("只有财务管理员、系统管理员和审核员可以查看支出分析。")
     return user
 
