@@ -173,6 +173,8 @@ def test_the_operator_runs_the_admin_for_every_organisation(
     ):
         assert client.get(url).status_code == 200
     # The operator has no organisation: 系统设置 and the organisation's pages are not theirs.
+    signed_in = Client().post("/login/", {"username": "operator", "password": PASSWORD})
+    assert signed_in.headers["Location"] == "/admin/"
     assert client.get("/").headers["Location"] == "/admin/"
     for page in ("/settings/", "/invoices/"):
         refused = client.get(page)

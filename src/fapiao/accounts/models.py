@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from fapiao.accounts import permissions
 from fapiao.accounts.roles import Role
 
 
@@ -74,10 +73,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def sees_whole_organisation(self) -> bool:
-        return permissions.sees_whole_organisation(self)
 
     @property
     def role_label(self) -> str:

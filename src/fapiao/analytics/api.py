@@ -200,6 +200,16 @@ def create_budget(request: HttpRequest, body: BudgetIn) -> Status:
     return Status(201, budgets.status(budget, timezone.localdate()))
 
 
+# Before /{budget_id}: that address would take "check" for an id (and answer 405).
+@budgets_router.post("/check", summary="立即检查预算并发送到期的提醒")
+def check(request: HttpRequest) -> dict[str, Any]:
+    user = caller(request)
+    services.require_finance(user)
+    today = timezone.localdate()
+    sent = budgets.evaluate_organisation(user.organisation_id or 0, today=today)
+    return {"alerts_sent": sent}
+
+
 @budgets_router.get("/{budget_id}", summary="一项预算及其用量（可指定日期所在期间）")
 def get_budget(
     request: HttpRequest, budget_id: int = BudgetId, period: str | None = None
@@ -225,12 +235,3 @@ def delete_budget(request: HttpRequest, budget_id: int = BudgetId) -> Status:
     user = caller(request)
     services.delete_budget(user=user, budget=services.get_budget(user, budget_id))
     return Status(204, None)
-
-
-@budgets_router.post("/check", summary="立即检查预算并发送到期的提醒")
-def check(request: HttpRequest) -> dict[str, Any]:
-    user = caller(request)
-    services.require_finance(user)
-    today = timezone.localdate()
-    sent = budgets.evaluate_organisation(user.organisation_id or 0, today=today)
-    return {"alerts_sent": sent}

@@ -144,6 +144,7 @@ def pane(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def decide(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """Approve or return one invoice; answer with the next one and drop it from the list."""
     user = user_of(request)
+    selectors.review_queue(user)  # the queue's reviewers only, as its other pages
     invoice = load(user, invoice_id)
     action = request.POST.get("action", "")
     if action not in (Action.APPROVE, Action.RETURN):
