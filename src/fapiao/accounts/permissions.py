@@ -137,6 +137,7 @@ def may_file_under(user: User, department_id: int) -> bool:
     return user.role == Role.REVIEWER and reviews_department(user, department_id)
 
 
+# ReviewStatus values: fapiao.invoices imports accounts, never the other way round.
 SETTLED_STATUSES = frozenset({"approved", "reimbursed"})
 
 

@@ -56,7 +56,11 @@ class MemberForm(OrganisationForm):
 class EditMemberForm(MemberForm):
     class Meta(MemberForm.Meta):
         fields = [*MemberForm.Meta.fields[:-1], "is_active", "review_departments"]
-        labels = {"is_active": "在职（取消勾选即停用账号，停用后不能登录，令牌失效）"}
+        labels = {"is_active": "在职"}
+        help_texts = {
+            **MemberForm.Meta.help_texts,
+            "is_active": "取消勾选即停用账号：停用后不能登录，API 令牌随之失效；记录都会保留。",
+        }
 
 
 class NewMemberForm(MemberForm):
