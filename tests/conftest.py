@@ -64,6 +64,19 @@ def users(org: Organisation) -> dict[str, User]:
 
 
 @pytest.fixture
+def operator(db: None) -> User:
+    """The installation's operator: a superuser outside every organisation (the Django
+    admin is theirs alone)."""
+    return UserFactory(
+        username="operator",
+        organisation=None,
+        department=None,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
 def outsider(other_org: Organisation) -> User:
     return UserFactory(organisation=other_org, role=Role.FINANCE_ADMIN, username="outsider")
 

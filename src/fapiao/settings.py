@@ -31,7 +31,8 @@ ALLOWED_HOSTS = env_list("FAPIAO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("FAPIAO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, for the installation's operator only (fapiao.accounts.admin_site).
+    "fapiao.accounts.admin_config.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "fapiao.lookup",
     "fapiao.analytics",
     "fapiao.feedback",
+    "fapiao.orgadmin",
     "fapiao.web",
 ]
 
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The organisation's pages are its members': the operator works in the admin.
+    "fapiao.web.members_only.MembersOnlyMiddleware",
     "fapiao.lookup.maintenance.MaintenanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fapiao.web.middleware.FapiaoErrorMiddleware",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("fapiao.lookup.urls")),
     path("", include("fapiao.analytics.urls")),
     path("", include("fapiao.feedback.urls")),
+    path("", include("fapiao.orgadmin.urls")),
 ]

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client, RequestFactory
@@ -83,23 +82,15 @@ def test_a_success_clears_earlier_failures(users, settings):
     assert authenticate(_request(), username="submitter", password=PASSWORD)
 
 
-@pytest.fixture
-def staff_admin(users):
-    user = users["admin"]
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 def _admin_login(password: str) -> str:
     client = Client()
     response = client.post(
-        "/admin/login/?next=/admin/", {"username": "admin", "password": password}, follow=False
+        "/admin/login/?next=/admin/", {"username": "operator", "password": password}, follow=False
     )
     return response.content.decode() if response.status_code == 200 else "signed in"
 
 
-def test_admin_login_shows_the_chinese_lockout_message(staff_admin, settings):
+def test_admin_login_shows_the_chinese_lockout_message(operator, settings):
     settings.LOGIN_MAX_FAILURES = 3
     assert _admin_login(PASSWORD) == "signed in"
     for _ in range(2):

@@ -148,3 +148,11 @@ def test_dashboard_page_for_finance_only(ledger: dict[str, Any], client_as: Clie
     html = res.content.decode()
     assert "数据分析" in html and "echarts.min.js" in html and 'aria-current="page"' in html
     assert client_as(users["submitter"]).get("/analytics/").status_code == 403
+
+
+def test_the_budget_check_can_be_asked_for(ledger: dict[str, Any], api_as: Any) -> None:
+    """POST /budgets/check was taken for the id "check" of /budgets/{budget_id} (405)."""
+    users = ledger["users"]
+    res = api_as(users["finance_admin"]).post("/api/v1/budgets/check")
+    assert res.status_code == 200 and "alerts_sent" in res.json()
+    assert api_as(users["reviewer"]).post("/api/v1/budgets/check").status_code == 403

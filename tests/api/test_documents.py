@@ -105,6 +105,30 @@ def test_same_file_twice_is_one_document(
     assert Invoice.objects.count() == 1
 
 
+def test_a_colleagues_upload_of_the_same_bytes_is_not_described(
+    users: dict[str, User],
+    api_as: ApiAs,
+    corpus: CorpusGenerator,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Another submitter uploads the bytes a colleague did: told it was uploaded already,
+    never the colleague's file name, document, or how its reading went."""
+    [inv] = sample(corpus)
+    blob = render_xml(inv)
+    with django_capture_on_commit_callbacks(execute=True):
+        [first] = accepted(post_files(api_as(users["submitter"]), ("张三-出差餐费.xml", blob)))
+    [second] = accepted(post_files(api_as(users["submitter2"]), ("mine.xml", blob)))
+    assert second["existing"] is True and second["error_code"] == "already_uploaded"
+    assert "已经由本组织的其他人上传过" in second["error_message"]
+    assert second["id"] is None and second["url"] is None
+    assert second["name"] == "mine.xml"
+    assert "张三" not in json.dumps(second, ensure_ascii=False)
+    # Someone who sees every upload of the organisation is shown the document itself.
+    [finance] = accepted(post_files(api_as(users["finance_admin"]), ("f.xml", blob)))
+    assert finance["id"] == first["id"] and finance["name"] == "张三-出差餐费.xml"
+    assert Document.objects.count() == 1
+
+
 def test_pdf_after_xml_of_the_same_invoice_is_linked_as_a_duplicate(
     users: dict[str, User],
     api_as: ApiAs,

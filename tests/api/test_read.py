@@ -139,8 +139,11 @@ def test_me_says_who_i_am(users, api_as):
     assert me["department"]["name"] == user.department.name
 
 
-def test_a_user_without_organisation_sees_nothing(users, api_as, create):
+def test_a_user_without_organisation_is_refused(users, api_as, create):
+    """The API acts inside an organisation: an account outside every one is refused."""
     create(users["submitter"])
     loner = UserFactory(organisation=None, department=None, role=Role.FINANCE_ADMIN)
-    assert json.loads(api_as(loner).get(URL).content)["items"] == []
+    listed = api_as(loner).get(URL)
+    assert_problem(listed, 403, "permission_denied")
+    assert "不属于任何组织" in listed.json()["detail"]
     assert_problem(post_json(api_as(loner), URL, invoice_body()), 403, "permission_denied")

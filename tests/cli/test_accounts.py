@@ -54,11 +54,30 @@ def test_createuser_reuses_an_existing_organisation(capsys) -> None:
 
 
 @pytest.mark.django_db
-def test_an_admin_may_use_the_django_admin(capsys) -> None:
+def test_an_organisation_admin_is_not_a_django_superuser(capsys) -> None:
     assert createuser(role="admin") == 0
 
     user = User.objects.get(username="lisi")
-    assert user.is_staff and user.is_superuser
+    assert user.role == Role.ADMIN and not user.is_staff and not user.is_superuser
+
+
+@pytest.mark.django_db
+def test_operator_is_a_superuser_outside_every_organisation(capsys) -> None:
+    args = ["createuser", "--operator", "--username", "ops", "--password", GOOD_PASSWORD]
+    assert main(args) == 0
+
+    user = User.objects.get(username="ops")
+    assert user.is_staff and user.is_superuser and user.organisation is None
+    assert "安装运维账号" in capsys.readouterr().out
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_operator_cannot_also_belong_to_an_organisation(capsys) -> None:
+    assert createuser("--operator") != 0
+
+    assert "不属于任何组织" in capsys.readouterr().err
+    assert not User.objects.filter(username="lisi").exists()
 
 
 @pytest.mark.django_db

@@ -35,7 +35,10 @@ def test_the_demo_organisation_has_every_department_and_role(demo: str) -> None:
     assert all(u.display_name and u.department for u in people)
     assert people.filter(role=Role.SUBMITTER).values("department").distinct().count() >= 4
     admin = people.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
+    assert not admin.is_staff and not admin.is_superuser
+    # The Django admin is the installation operator's, an account outside the organisation.
+    operator = User.objects.get(username="operator")
+    assert operator.organisation is None and operator.is_superuser and operator.is_staff
 
 
 def test_the_limited_reviewer_reviews_sales_and_marketing_only(demo: str) -> None:
@@ -56,6 +59,9 @@ def test_the_printed_logins_work(demo: str) -> None:
         assert DEMO_PASSWORD in line and label in line
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert "审核员（负责 销售部、市场部）" in demo
+    operator_line = next(row for row in demo.splitlines() if "安装运维账号" in row)
+    assert f"operator / {DEMO_PASSWORD}" in operator_line and "/admin/" in operator_line
+    assert User.objects.get(username="operator").check_password(DEMO_PASSWORD)
 
 
 def test_the_invoices_look_like_a_real_quarter_of_work(demo: str) -> None:

@@ -13,12 +13,13 @@ import pytest
 from django.utils import timezone
 
 from fapiao.accounts.models import User
+from fapiao.core.codes import identity_key
 from fapiao.invoices.models import Invoice
 from fapiao.lookup.models import ProviderState
 from fapiao.lookup.provider import HttpTaxPlatformProvider, VerificationRequest
 from fapiao.lookup.simulator import SimInvoice, TaxPlatformSimulator
 from fapiao.lookup.upstream import system_state
-from fapiao.lookup.verification import request_for, verify, verify_invoice
+from fapiao.lookup.verification import checks_today, request_for, verify, verify_invoice
 from tests.lookup.conftest import BJ_NUMBER
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,20 @@ def test_five_checks_per_invoice_per_day_are_kept_locally(
     assert codes == ["009"] * 5 + ["local_limit"]
     assert platform.calls == 5  # the sixth never reached the platform
     assert "rate_limited" in [c.cause for c in [verify_invoice(invoice=invoice, use_cache=False)]]
+
+
+def test_another_organisations_checks_never_use_up_our_daily_limit(
+    users: dict[str, User], outsider: User, put: Put, platform: TaxPlatformSimulator
+) -> None:
+    """The same invoice number in two organisations: each counts its own five checks."""
+    ours = put(BJ_NUMBER, submitter=users["submitter"])
+    theirs = put(BJ_NUMBER, submitter=outsider)
+    assert verify_invoice(invoice=ours, use_cache=False).platform_code == "009"
+    codes = [verify_invoice(invoice=theirs, use_cache=False).platform_code for _ in range(3)]
+    assert codes == ["009"] * 3
+    key = identity_key(ours.invoice_code, ours.invoice_number)
+    assert checks_today(ours.organisation_id, key) == 1
+    assert checks_today(theirs.organisation_id, key) == 3
 
 
 def test_the_platforms_own_limit_answer_is_rate_limited(

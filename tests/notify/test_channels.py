@@ -81,6 +81,27 @@ def test_admin_template_changes_the_wording(
     assert mail.outbox[0].body.endswith("链接 http://127.0.0.1:8000/invoices/42/")
 
 
+def test_an_organisations_template_is_its_own(
+    users: dict[str, User],
+    outsider: User,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """An organisation's admin words its own email; every other organisation keeps the
+    installation's wording."""
+    MessageTemplate.objects.create(channel="email", subject="系统：{{ title }}", body="系统")
+    MessageTemplate.objects.create(
+        organisation=users["submitter"].organisation,
+        channel="email",
+        subject="甲方：{{ title }}",
+        body="甲方",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[users["submitter"], outsider], **RETURNED)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[users["submitter"].email].startswith("甲方：")
+    assert subjects[outsider.email].startswith("系统：")
+
+
 def test_sms_posts_json_to_the_gateway_with_key_and_idempotency_key(
     users: dict[str, User],
     sms_gateway: Gateway,

@@ -80,10 +80,24 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
 ) -> None:
     me = users["submitter"]
     n = _send(me, link="/invoices/?status=approved")
-    response = client_as(me).get(f"/notifications/{n.pk}/")
+    client = client_as(me)
+    assert f'action="/notifications/{n.pk}/"' in client.get("/notifications/").content.decode()
+    response = client.post(f"/notifications/{n.pk}/")
     assert response.status_code == 302 and response["Location"] == "/invoices/?status=approved"
     n.refresh_from_db()
     assert n.read_at is not None
+
+
+def test_a_get_of_a_notification_changes_nothing(
+    users: dict[str, User], client_as: ClientAs
+) -> None:
+    """A prefetcher, a crawler or a link preview sends GETs: none of them marks read."""
+    me = users["submitter"]
+    n = _send(me, link="/invoices/?status=approved")
+    response = client_as(me).get(f"/notifications/{n.pk}/")
+    assert response.status_code == 405
+    n.refresh_from_db()
+    assert n.read_at is None
 
 
 def test_someone_elses_notification_is_not_found(
@@ -92,7 +106,7 @@ def test_someone_elses_notification_is_not_found(
     n = _send(users["submitter"])
     for other in (users["admin"], outsider):
         client = client_as(other)
-        assert client.get(f"/notifications/{n.pk}/").status_code == 404
+        assert client.post(f"/notifications/{n.pk}/").status_code == 404
         response = client.post(f"/notifications/{n.pk}/read/")
         assert response.status_code == 404
         assert "没有找到这条通知" in response.content.decode()

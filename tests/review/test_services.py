@@ -153,13 +153,10 @@ def test_audit_rows_cannot_be_edited(pending: Invoice, users: dict[str, User]) -
 
 
 def test_admin_shows_the_trail_read_only(
-    pending: Invoice, users: dict[str, User], client_as: ClientAs
+    pending: Invoice, users: dict[str, User], operator: User, client_as: ClientAs
 ) -> None:
     apply_transition(invoice=pending, actor=users["reviewer"], action="approve")
-    superuser = users["admin"]
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
-    client = client_as(superuser)
+    client = client_as(operator)
     listing = client.get("/admin/review/transition/")
     assert listing.status_code == 200 and pending.invoice_number in listing.content.decode()
     record = Transition.objects.get()

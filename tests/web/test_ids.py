@@ -21,7 +21,6 @@ PAGES = [
     "/review/invoices/{id}/panel",
     "/feedback/{id}/",
     "/feedback/attachments/{id}/",
-    "/notifications/{id}/",
 ]
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from fapiao.accounts.roles import ORG_WIDE_INVOICE_ROLES, Role
+from fapiao.accounts.roles import Role
 
 
 class Organisation(models.Model):
@@ -73,10 +73,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def sees_whole_organisation(self) -> bool:
-        return self.role in ORG_WIDE_INVOICE_ROLES
 
     @property
     def role_label(self) -> str:

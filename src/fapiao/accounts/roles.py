@@ -1,4 +1,5 @@
-"""Roles and what each may do. The slugs are part of the CLI and the API."""
+"""The roles of an organisation's members. The slugs are part of the CLI and the API; what
+each role may do is decided in fapiao.accounts.permissions."""
 
 from __future__ import annotations
 
@@ -11,11 +12,3 @@ class Role(models.TextChoices):
     FINANCE_ADMIN = "finance_admin", "财务管理员"
     SUPPORT_AGENT = "support_agent", "客服"
     ADMIN = "admin", "系统管理员"
-
-
-# Roles that see every invoice of their organisation (support agents read them to help
-# users); submitters see what they submitted
-# (reviewers: also what their departments submitted, when they are limited to departments).
-ORG_WIDE_INVOICE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.SUPPORT_AGENT})
-# Roles that may see buyer personal ids and bank accounts unmasked.
-SENSITIVE_FIELD_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})

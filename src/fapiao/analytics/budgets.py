@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
 from fapiao.analytics import periods
@@ -36,15 +37,7 @@ FULL = Decimal(100)
 def visible_budgets(user: User) -> QuerySet[Budget]:
     """Finance and admins see every budget; reviewers those of the departments they review
     (every one when not limited); nobody else sees budgets."""
-    if not user.is_authenticated or user.organisation_id is None:
-        raise PermissionDenied()
-    qs = Budget.objects.filter(organisation_id=user.organisation_id).select_related("department")
-    if user.role in (Role.FINANCE_ADMIN, Role.ADMIN):
-        return qs
-    if user.role == Role.REVIEWER:
-        limited = list(user.review_departments.values_list("id", flat=True))
-        return qs.filter(department_id__in=limited) if limited else qs
-    raise PermissionDenied("只有财务管理员、系统管理员和审核员可以查看预算；如需查看，请联系财务。")
+    return Budget.objects.filter(permissions.budget_q(user)).select_related("department")
 
 
 @dataclass

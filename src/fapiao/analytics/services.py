@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import Department, User
-from fapiao.accounts.roles import Role
 from fapiao.analytics import categorise
 from fapiao.analytics.errors import BudgetNotFound, CategoryRuleNotFound, InvalidAnalyticsInput
 from fapiao.analytics.models import (
@@ -39,7 +39,7 @@ def org_id(user: User) -> int:
 
 def require_finance(user: User) -> int:
     """Refuse anyone but finance admins and admins; their organisation's id."""
-    if user.role not in (Role.FINANCE_ADMIN, Role.ADMIN):
+    if not permissions.may_manage_spending(user):
         raise PermissionDenied("只有财务管理员或系统管理员可以修改分类规则、手工分类和预算。")
     return org_id(user)
 

@@ -9,21 +9,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import Department
-from fapiao.accounts.roles import Role
 from fapiao.analytics.categorise import custom_categories
 from fapiao.core import taxonomy
 from fapiao.errors import PermissionDenied
 from fapiao.web.http import user_of
-
-PAGE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN})
 
 
 @login_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if user.role not in PAGE_ROLES:
+    if not permissions.may_manage_spending(user):
         raise PermissionDenied("数据分析页面仅对财务管理员和系统管理员开放；如需查看，请联系财务。")
     org = user.organisation_id or 0
     today = timezone.localdate()

@@ -14,8 +14,14 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Schema
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
+from fapiao.errors import PermissionDenied
 from fapiao.web.http import MAX_ID, download, download_file
+
+NOT_A_MEMBER = (
+    "这个账号不属于任何组织（如安装运维账号），不能调用组织的接口：请用组织成员的账号或令牌。"
+)
 
 __all__ = [
     "MAX_ID",
@@ -52,8 +58,13 @@ def problems(*statuses: int) -> dict[int, Any]:
 
 
 def caller(request: HttpRequest) -> User:
-    """The authenticated user (session or API token) of an endpoint."""
-    return cast(User, request.auth)  # type: ignore[attr-defined]
+    """The authenticated user (session or API token) of an endpoint: a member of an
+    organisation. An account outside every organisation (the installation's operator)
+    is refused: the API acts inside an organisation."""
+    user = cast(User, request.auth)  # type: ignore[attr-defined]
+    if not permissions.is_member(user):
+        raise PermissionDenied(NOT_A_MEMBER)
+    return user
 
 
 def id_path(description: str) -> Any:

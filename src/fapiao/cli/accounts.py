@@ -15,53 +15,40 @@ def _roles_text() -> str:
     return "、".join(f"{role.value}（{role.label}）" for role in Role)
 
 
-# Django's zh-hans catalogue lacks some of these (the length rule shows in English).
-PASSWORD_REASONS = {
-    "password_too_short": "密码太短，至少需要 8 个字符。",
-    "password_too_common": "这个密码太常见，容易被猜到。",
-    "password_entirely_numeric": "密码不能全部是数字。",
-    "password_too_similar": "密码与用户名、姓名或邮箱太相似。",
-}
-
-
-def _password_reason(error: Any) -> str:
-    return PASSWORD_REASONS.get(error.code) or "".join(str(m) for m in error.messages)
-
-
 def cmd_createuser(args: argparse.Namespace) -> int:
     setup_django()
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
     from django.db import transaction
-    from django.utils import translation
 
     from fapiao.accounts.models import Department, Organisation, User
+    from fapiao.accounts.passwords import password_problems
     from fapiao.accounts.roles import Role
 
-    if args.role not in Role.values:
-        raise CliError(f"角色“{args.role}”不存在：请用 --role 指定以下之一：{_roles_text()}。")
+    _check_kind(args)
     username = args.username.strip()
     if not username:
         raise CliError("用户名不能为空：请用 --username 指定登录名。")
-    if not args.org.strip():
-        raise CliError("组织名称不能为空：请用 --org 指定组织的全称。")
     if User.objects.filter(username=username).exists():
         raise CliError(f"用户名“{username}”已被使用：请换一个用户名。")
 
     user = User(
         username=username,
-        role=args.role,
+        role=args.role or Role.SUBMITTER,
         display_name=args.display_name or "",
         email=args.email or "",
     )
-    # The validators' messages are lazy: they must be rendered inside the override.
-    with translation.override("zh-hans"):
-        try:
-            validate_password(args.password, user=user)
-        except ValidationError as exc:
-            reasons = "".join(_password_reason(e) for e in exc.error_list)
-            raise CliError(f"密码不符合要求：{reasons}请换一个更长、更不容易猜到的密码。") from exc
+    reasons = password_problems(args.password, user)
+    if reasons:
+        raise CliError(f"密码不符合要求：{reasons}请换一个更长、更不容易猜到的密码。")
 
+    if args.operator:
+        # The installation's operator: the Django admin, outside every organisation.
+        user.is_staff = user.is_superuser = True
+        user.set_password(args.password)
+        user.save()
+        print(
+            f"已创建安装运维账号 {user.username}：可登录 /admin/ 管理整个系统（不属于任何组织）。"
+        )
+        return 0
     with transaction.atomic():
         organisation, _ = Organisation.objects.get_or_create(name=args.org.strip())
         department = None
@@ -71,14 +58,35 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             )
         user.organisation = organisation
         user.department = department
-        # A system admin also manages the organisation through the Django admin.
-        user.is_staff = user.is_superuser = args.role == Role.ADMIN
+        # No organisation role reaches the Django admin: an organisation's admin manages
+        # it in 系统设置; the admin is the operator's (--operator).
         user.set_password(args.password)
         user.save()
 
     where = organisation.name + (f" / {department.name}" if department else "")
     print(f"已创建用户 {user.username}（{Role(user.role).label}，{where}）。")
     return 0
+
+
+def _check_kind(args: argparse.Namespace) -> None:
+    """An organisation's member (--org and --role) or the operator (--operator), not both."""
+    from fapiao.accounts.roles import Role
+
+    if args.operator:
+        if args.org or args.role or args.department:
+            raise CliError(
+                "安装运维账号不属于任何组织：使用 --operator 时请不要同时指定 --org、--role "
+                "或 --department。"
+            )
+        return
+    if not args.role:
+        raise CliError(
+            f"请用 --role 指定角色（以下之一：{_roles_text()}），或用 --operator 创建安装运维账号。"
+        )
+    if args.role not in Role.values:
+        raise CliError(f"角色“{args.role}”不存在：请用 --role 指定以下之一：{_roles_text()}。")
+    if not (args.org or "").strip():
+        raise CliError("组织名称不能为空：请用 --org 指定组织的全称。")
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -115,14 +123,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
-    c = sub.add_parser("createuser", help="创建用户（组织、部门不存在时一并创建）")
-    c.add_argument("--org", required=True, help="组织全称")
+    c = sub.add_parser(
+        "createuser", help="创建组织的用户（组织、部门不存在时一并创建），或安装运维账号"
+    )
+    c.add_argument("--org", help="组织全称（组织的用户必填）")
     c.add_argument("--username", required=True, help="登录名")
     c.add_argument("--password", required=True, help="密码（至少 8 位，不能太常见或全是数字）")
     c.add_argument(
+        "--operator",
+        action="store_true",
+        help="创建安装运维账号：可登录 Django 管理后台 /admin/ 管理整个系统，不属于任何组织",
+    )
+    c.add_argument(
         "--role",
-        required=True,
-        help="角色：submitter 报销人、reviewer 审核员、finance_admin 财务管理员、"
+        help="角色（组织的用户必填）：submitter 报销人、reviewer 审核员、finance_admin 财务管理员、"
         "support_agent 客服、admin 系统管理员",
     )
     c.add_argument("--department", help="部门名称")

@@ -32,6 +32,9 @@ DEMO_ORG = "北京示例科技有限公司"
 # the password validators (a test checks), so nothing is bypassed.
 DEMO_PASSWORD = "fapiao-demo-2026"
 DEPARTMENTS = ("总经办", "财务部", "销售部", "研发部", "市场部", "行政部")
+# The installation's operator (the Django admin at /admin/), outside the demo organisation:
+# its 系统管理员 manages it in 系统设置 instead.
+DEMO_OPERATOR = "operator"
 # A future-dated invoice would sit on top of every list sorted by date: left out.
 DEMO_DEFECTS = [name for name in DEFECTS if name != "future_date"]
 
@@ -77,6 +80,7 @@ class DemoResult:
     seconds: float = 0.0
     users: list[DemoUser] = field(default_factory=lambda: list(DEMO_USERS))
     password: str = DEMO_PASSWORD
+    operator: str = ""  # the operator's username, when the demo has one
 
 
 def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> DemoResult:
@@ -85,7 +89,10 @@ def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> Demo
     if existing is not None:
         count = Invoice.objects.filter(organisation=existing).count()
         stdout.write(f"演示组织“{DEMO_ORG}”已存在（{count} 张发票），不再重复加载。\n")
-        return DemoResult(organisation=existing, created=False, invoices=count)
+        # A demo loaded before the operator existed gets one now.
+        return DemoResult(
+            organisation=existing, created=False, invoices=count, operator=_operator()
+        )
     taken = sorted(
         User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list(
             "username", flat=True
@@ -109,6 +116,7 @@ def load_demo(*, invoices: int = 1000, seed: int = 2026, stdout: TextIO) -> Demo
     finally:
         service_log.setLevel(level)
     result.seconds = time.monotonic() - started
+    result.operator = _operator()
     stdout.write(
         f"已加载：{result.invoices} 张发票（其中红字发票 {result.red} 张，"
         f"重复提交 {result.duplicates} 次），用时 {result.seconds:.1f} 秒。\n"
@@ -132,13 +140,27 @@ def _people(org: Organisation) -> dict[str, User]:
             department=departments[spec.department],
             role=spec.role,
             password=password,
-            is_staff=spec.role == Role.ADMIN,
-            is_superuser=spec.role == Role.ADMIN,
         )
         if spec.reviews:
             user.review_departments.set([departments[d] for d in spec.reviews])
         users[spec.username] = user
     return users
+
+
+def _operator() -> str:
+    """The demo's operator account: created once; "" when the name belongs to someone who
+    is not an operator (then no operator login is printed)."""
+    user = User.objects.filter(username=DEMO_OPERATOR).first()
+    if user is None:
+        user = User.objects.create(
+            username=DEMO_OPERATOR,
+            display_name="安装运维",
+            email=f"{DEMO_OPERATOR}@demo.fapiao.invalid",
+            password=make_password(DEMO_PASSWORD),
+            is_staff=True,
+            is_superuser=True,
+        )
+    return user.username if user.is_superuser and user.organisation_id is None else ""
 
 
 def _status(rng: random.Random, age_days: int, has_errors: bool) -> str:
@@ -291,4 +313,10 @@ def print_logins(result: DemoResult, *, stdout: TextIO) -> None:
         )
     stdout.write(f"\n演示账号（{result.organisation.name}）：\n")
     stdout.write(format_table(("用户名", "密码", "角色", "姓名", "部门"), rows) + "\n")
+    stdout.write("系统管理员（admin）在“系统设置”中管理本组织的用户、部门和通知。\n")
+    if result.operator:
+        stdout.write(
+            f"安装运维账号（不属于任何组织，登录 /admin/ 管理整个系统）："
+            f"{result.operator} / {result.password}\n"
+        )
     stdout.flush()

@@ -9,10 +9,10 @@ import random
 from django.utils import timezone
 
 from fapiao.accounts.models import Organisation, User
+from fapiao.accounts.permissions import FINANCE_ROLES, may_review
 from fapiao.accounts.roles import Role
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
 from fapiao.review.models import Transition
-from fapiao.review.rules import FINANCE_ROLES, may_review
 
 S = ReviewStatus
 RETURN_REASONS = (

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
 from fapiao.errors import PermissionDenied
 from fapiao.feedback.errors import TicketNotFound
 from fapiao.feedback.models import Ticket
 
-DESK_ROLES = frozenset({Role.SUPPORT_AGENT, Role.ADMIN})
-
 
 def is_agent(user: User) -> bool:
-    return bool(
-        user.is_authenticated and user.organisation_id is not None and user.role in DESK_ROLES
-    )
+    return permissions.is_support_desk(user)
 
 
 def require_agent(user: User) -> int:
@@ -28,10 +25,7 @@ def require_agent(user: User) -> int:
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
-    if not user.is_authenticated or user.organisation_id is None:
-        return Ticket.objects.none()
-    qs = Ticket.objects.filter(organisation_id=user.organisation_id)
-    return qs if is_agent(user) else qs.filter(requester_id=user.pk)
+    return Ticket.objects.filter(permissions.ticket_q(user))
 
 
 def get_ticket(user: User, ticket_id: int) -> Ticket:

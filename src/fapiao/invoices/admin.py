@@ -34,5 +34,3 @@ class DocumentAdmin(admin.ModelAdmin):
 
 admin.site.register(DuplicateSubmission)
 admin.site.register(FieldCorrection)
-admin.site.site_header = "发票管家 系统管理"
-admin.site.site_title = "发票管家"

@@ -71,6 +71,25 @@ def uploaded(doc: Document, *, existing: bool) -> dict[str, Any]:
     }
 
 
+ALREADY_UPLOADED = (
+    "这个文件已经由本组织的其他人上传过，无需重复上传：如需报销其中的发票，请联系上传人或财务。"
+)
+
+
+def already_uploaded(name: str) -> dict[str, Any]:
+    """The same bytes were uploaded by someone whose uploads this person does not see:
+    say so without that person's file name or the state of their document."""
+    return {
+        "id": None,
+        "name": name,
+        "state": DocumentState.DONE,
+        "url": None,
+        "existing": True,
+        "error_code": "already_uploaded",
+        "error_message": ALREADY_UPLOADED,
+    }
+
+
 def not_stored(name: str) -> dict[str, Any]:
     return {
         "id": None,

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
-from fapiao.accounts.roles import Role
 from fapiao.errors import DocumentNotFound, FapiaoError
 from fapiao.invoices.models import Document, DocumentState
 from fapiao.invoices.scope import visible_invoices
@@ -38,10 +38,7 @@ class PreviewUnavailable(FapiaoError):
 
 def visible_documents(user: User) -> QuerySet[Document]:
     """Documents whose reading `user` follows: their own uploads; org-wide roles see all."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return Document.objects.none()
-    qs = Document.objects.filter(organisation_id=user.organisation_id)
-    return qs if user.sees_whole_organisation else qs.filter(uploaded_by_id=user.pk)
+    return Document.objects.filter(permissions.document_q(user))
 
 
 def get_upload(user: User, document_id: int) -> Document:
@@ -56,11 +53,9 @@ def get_original(user: User, document_id: int) -> Document:
     and for reviewers the originals of the invoices they review. A submitter never opens
     another person's upload, even one of the same invoice (a duplicate)."""
     doc = visible_documents(user).filter(pk=document_id).first()
-    if doc is None and user.role == Role.REVIEWER and user.organisation_id is not None:
+    if doc is None and permissions.is_review_desk(user):
         doc = Document.objects.filter(
-            pk=document_id,
-            organisation_id=user.organisation_id,
-            invoice__in=visible_invoices(user),
+            permissions.organisation_q(user), pk=document_id, invoice__in=visible_invoices(user)
         ).first()
     if doc is None:
         raise DocumentNotFound()

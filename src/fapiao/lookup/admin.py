@@ -14,7 +14,8 @@ class SyncSourceAdmin(admin.ModelAdmin):
 
 @admin.register(MaintenanceWindow)
 class MaintenanceWindowAdmin(admin.ModelAdmin):
-    list_display = ("starts_at", "ends_at", "message", "created_by")
+    list_display = ("starts_at", "ends_at", "organisation", "message", "created_by")
+    list_filter = ("organisation",)
     exclude = ("created_by",)
 
     def save_model(self, request, obj, form, change):

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
 from fapiao.core.codes import decode, identity_key
 from fapiao.core.lookup_forgery import qr_disagreements, structural_signals
@@ -130,7 +131,7 @@ def diagnose_failed_lookup(
             return _ranked(result)
         # For a user who sees the whole organisation the scope already answered.
         in_org = (
-            not user.sees_whole_organisation
+            not permissions.sees_all_invoices_of_organisation(user)
             and user.organisation_id is not None
             and (
                 Invoice.objects.filter(organisation_id=user.organisation_id, invoice_number=number)
@@ -232,7 +233,7 @@ def _system_causes(
     *,
     now: dt.datetime,
 ) -> None:
-    state = system_state(now)
+    state = system_state(now, organisation_id)
     if state.maintenance is not None:
         found.append(causes.maintenance(state.maintenance.ends_at, "发票管家系统"))
     for source in sources:

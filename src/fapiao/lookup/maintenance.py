@@ -2,6 +2,10 @@
 writes answer 503 with Retry-After; reads (lookups included) keep working, and admins can
 still sign in and end the window early.
 
+A window is the installation's (its operator's, in the Django admin: every organisation
+stops) or one organisation's (its admin's, in 系统设置: only that organisation's writes
+stop; everyone else never hears of it).
+
 Register `fapiao.lookup.maintenance.MaintenanceMiddleware` in MIDDLEWARE after the
 authentication middleware.
 """
@@ -17,26 +21,37 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from fapiao.accounts.models import ApiToken
 from fapiao.lookup.models import MaintenanceWindow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Signing in and out, and the admin (where the window is ended), stay writable.
-EXEMPT_PREFIXES = ("/login/", "/logout/", "/admin/")
+# Signing in and out, the admin and 系统设置's notices (where windows are ended) stay writable.
+EXEMPT_PREFIXES = ("/login/", "/logout/", "/admin/", "/settings/maintenance/")
 _CACHE_SECONDS = 5.0
-_cache: dict[str, tuple[float, MaintenanceWindow | None]] = {}
+_cache: dict[str, tuple[float, list[MaintenanceWindow]]] = {}
 
 
-def active_window() -> MaintenanceWindow | None:
-    """The active window, read at most every few seconds per process (every request asks)."""
+def _active_windows() -> list[MaintenanceWindow]:
+    """Every active window, read at most every few seconds per process (writes ask)."""
     now = time.monotonic()
-    hit = _cache.get("window")
-    if hit is not None and now - hit[0] < _CACHE_SECONDS:
-        window = hit[1]
-        if window is None or window.ends_at > timezone.now():
+    hit = _cache.get("windows")
+    if hit is None or now - hit[0] >= _CACHE_SECONDS:
+        hit = (now, MaintenanceWindow.active_all())
+        _cache["windows"] = hit
+    moment = timezone.now()
+    return [w for w in hit[1] if w.ends_at > moment]
+
+
+def active_window(organisation_id: int | None = None) -> MaintenanceWindow | None:
+    """The window that holds for this organisation: the installation's first, then its own;
+    without an organisation only the installation's."""
+    windows = _active_windows()
+    for window in windows:
+        if window.organisation_id is None:
             return window
-    window = MaintenanceWindow.active()
-    _cache["window"] = (now, window)
-    return window
+    if organisation_id is None:
+        return None
+    return next((w for w in windows if w.organisation_id == organisation_id), None)
 
 
 def clear_cache(*args: object, **kwargs: object) -> None:
@@ -51,10 +66,24 @@ def retry_after(window: MaintenanceWindow, now: dt.datetime | None = None) -> in
 def message(window: MaintenanceWindow) -> str:
     ends = timezone.localtime(window.ends_at).strftime("%Y-%m-%d %H:%M")
     note = f"（{window.message}）" if window.message else ""
+    who = "系统维护中" if window.organisation_id is None else "本组织系统维护中"
     return (
-        f"系统维护中{note}，预计 {ends} 结束：期间可以查询和查看发票，"
+        f"{who}{note}，预计 {ends} 结束：期间可以查询和查看发票，"
         "暂时不能提交或修改，请在维护结束后再试。"
     )
+
+
+def organisation_of(request: HttpRequest) -> int | None:
+    """The organisation a request acts for: the signed-in user's, or an API token's (the
+    API authenticates tokens after the middleware has run)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return getattr(user, "organisation_id", None)
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        owner = ApiToken.authenticate(header[len("Bearer ") :].strip())
+        return owner.organisation_id if owner is not None else None
+    return None
 
 
 class MaintenanceMiddleware:
@@ -63,9 +92,15 @@ class MaintenanceMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in SAFE_METHODS and not request.path.startswith(EXEMPT_PREFIXES):
-            window = active_window()
-            if window is not None:
-                return self._refuse(request, window)
+            windows = _active_windows()
+            # Only an organisation's window needs to know whose request this is.
+            if windows:
+                org = None
+                if all(w.organisation_id is not None for w in windows):
+                    org = organisation_of(request)
+                window = active_window(org)
+                if window is not None:
+                    return self._refuse(request, window)
         return self.get_response(request)
 
     def _refuse(self, request: HttpRequest, window: MaintenanceWindow) -> HttpResponse:

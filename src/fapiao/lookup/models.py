@@ -44,8 +44,19 @@ class SyncSource(models.Model):
 
 
 class MaintenanceWindow(models.Model):
-    """A window an admin announced for this service itself."""
+    """A maintenance window of this service: the installation's (announced by its operator
+    in the Django admin; no organisation) or one organisation's (announced by its admin in
+    系统设置), which stops only that organisation's writes."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="组织",
+        help_text="留空：整个系统（所有组织）",
+    )
     starts_at = models.DateTimeField("开始时间")
     ends_at = models.DateTimeField("结束时间")
     message = models.CharField("公告", max_length=200, blank=True)
@@ -62,9 +73,11 @@ class MaintenanceWindow(models.Model):
         return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def active(cls, now: dt.datetime | None = None) -> MaintenanceWindow | None:
+    def active_all(cls, now: dt.datetime | None = None) -> list[MaintenanceWindow]:
+        """Every window active now, the installation's and each organisation's."""
         now = now or timezone.now()
-        return cls.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("ends_at").first()
+        qs = cls.objects.filter(starts_at__lte=now, ends_at__gt=now)
+        return list(qs.order_by("ends_at", "pk"))
 
 
 class ProviderState(models.Model):

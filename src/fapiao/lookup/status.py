@@ -69,9 +69,9 @@ def _sources(now: dt.datetime) -> list[dict[str, Any]]:
     ]
 
 
-def system_status() -> dict[str, Any]:
+def system_status(organisation_id: int | None = None) -> dict[str, Any]:
     now = timezone.now()
-    state = system_state(now)
+    state = system_state(now, organisation_id)
     p = state.provider
     provider = {
         "configured": bool(conf.platform_url()),

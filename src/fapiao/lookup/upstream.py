@@ -98,12 +98,14 @@ class SystemState:
         return None
 
 
-def system_state(now: dt.datetime | None = None) -> SystemState:
+def system_state(now: dt.datetime | None = None, organisation_id: int | None = None) -> SystemState:
+    """The installation's state, with the maintenance window that holds for this
+    organisation (the installation's, or its own)."""
     from fapiao.lookup.maintenance import active_window
 
     now = now or timezone.now()
     provider = _cached("provider", lambda: ProviderState.objects.filter(name=PROVIDER_NAME).first())
-    return SystemState(maintenance=active_window(), provider=provider, now=now)
+    return SystemState(maintenance=active_window(organisation_id), provider=provider, now=now)
 
 
 def source_is(source: SyncSource | None, status: str) -> bool:

@@ -76,10 +76,11 @@ def _take_check(organisation: Organisation, key: str) -> bool:
                 )
         except IntegrityError:
             pass  # created by a concurrent check
-        # One conditional UPDATE: two processes cannot both take the fifth check.
-        taken = VerificationCount.objects.filter(identity_key=key, day=day, count__lt=limit).update(
-            count=F("count") + 1
-        )
+        # One conditional UPDATE: two processes cannot both take the fifth check. The row is
+        # this organisation's: another one's checks of the same invoice never count here.
+        taken = VerificationCount.objects.filter(
+            organisation=organisation, identity_key=key, day=day, count__lt=limit
+        ).update(count=F("count") + 1)
     return taken == 1
 
 

@@ -29,4 +29,5 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def status_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "lookup/status.html", {"status": status.system_status()})
+    organisation_id = user_of(request).organisation_id
+    return render(request, "lookup/status.html", {"status": status.system_status(organisation_id)})

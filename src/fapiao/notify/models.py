@@ -163,9 +163,20 @@ class NotificationSettings(models.Model):
 
 
 class MessageTemplate(models.Model):
-    """An admin's wording for email/SMS (Django template syntax). The most specific row wins:
-    one for the event, else one for every event (blank), else the built-in text."""
+    """Wording for email/SMS (Django template syntax): the installation's (no organisation;
+    its operator's, in the Django admin) or one organisation's override (its admin's, in
+    系统设置). The most specific row wins: the organisation's for the event, its own for
+    every event (blank), the installation's likewise, else the built-in text."""
 
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="组织",
+        help_text="留空：整个系统的默认模板",
+    )
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
     event = models.CharField(
         "事件", max_length=32, choices=Event.choices, blank=True, help_text="留空表示所有事件"
@@ -183,7 +194,16 @@ class MessageTemplate(models.Model):
         verbose_name = "通知模板"
         verbose_name_plural = "通知模板"
         constraints = [
-            models.UniqueConstraint(fields=["channel", "event"], name="uniq_message_template")
+            models.UniqueConstraint(
+                fields=["channel", "event"],
+                condition=Q(organisation__isnull=True),
+                name="uniq_message_template",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "channel", "event"],
+                condition=Q(organisation__isnull=False),
+                name="uniq_org_message_template",
+            ),
         ]
 
     def __str__(self) -> str:

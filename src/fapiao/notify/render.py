@@ -1,4 +1,5 @@
-"""The wording of email and SMS: an admin's MessageTemplate, or the built-in text."""
+"""The wording of email and SMS: the organisation's MessageTemplate, the installation's,
+or the built-in text; and the check an organisation admin's template must pass."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
 
 from fapiao.notify import conf
 from fapiao.notify.models import Channel, Delivery, Event, MessageTemplate
@@ -37,18 +39,60 @@ class Message:
 
 # Templates change rarely and every send needs them: each process keeps them this long.
 TEMPLATE_CACHE_SECONDS = 30.0
-_cache: dict[str, tuple[float, dict[str, MessageTemplate]]] = {}
+_cache: dict[str, tuple[float, dict[tuple[int | None, str], MessageTemplate]]] = {}
 
 
-def _template(channel: str, event: str) -> MessageTemplate | None:
+def _template(channel: str, event: str, organisation_id: int | None) -> MessageTemplate | None:
     now = time.monotonic()
     cached = _cache.get(channel)
     if cached is None or cached[0] < now:
-        rows = {t.event: t for t in MessageTemplate.objects.filter(channel=channel)}
+        rows = {
+            (t.organisation_id, t.event): t for t in MessageTemplate.objects.filter(channel=channel)
+        }
         cached = (now + TEMPLATE_CACHE_SECONDS, rows)
         _cache[channel] = cached
     rows = cached[1]
-    return rows.get(event) or rows.get("")
+    # The organisation's own wording first; another organisation's never.
+    for key in ((organisation_id, event), (organisation_id, ""), (None, event), (None, "")):
+        if key in rows:
+            return rows[key]
+    return None
+
+
+# What a template may use: the message's fields, and if/else on them. An organisation's
+# admin writes templates too, so nothing that loads tags, includes other templates or
+# prints the context ({% debug %}) is accepted.
+VARIABLES = frozenset({"title", "body", "link", "name", "event"})
+_IF_TAGS = frozenset({"if", "elif"})
+_PLAIN_TAGS = frozenset({"else", "endif"})
+_IF_WORDS = frozenset({"and", "or", "not"})
+
+
+def template_problems(source: str) -> list[str]:
+    """Why `source` cannot be a message template (empty when it can)."""
+    names = "、".join("{{ " + v + " }}" for v in sorted(VARIABLES))
+    problems = []
+    for token in Lexer(source).tokenize():
+        words = token.contents.split()
+        if token.token_type == TokenType.VAR and token.contents.strip() not in VARIABLES:
+            problems.append(f"不支持的变量“{{{{ {token.contents.strip()} }}}}”：可用 {names}。")
+        elif token.token_type == TokenType.BLOCK:
+            tag, rest = (words[0], words[1:]) if words else ("", [])
+            allowed = tag in _PLAIN_TAGS and not rest
+            allowed = allowed or (
+                tag in _IF_TAGS and bool(rest) and all(w in VARIABLES | _IF_WORDS for w in rest)
+            )
+            if not allowed:
+                problems.append(
+                    f"不支持的标签“{{% {token.contents.strip()} %}}”：只能用 "
+                    "{% if 变量 %}…{% else %}…{% endif %}。"
+                )
+    if not problems:
+        try:
+            Template(source)
+        except TemplateSyntaxError:
+            problems.append("模板写法有误：请检查 {% if %} 与 {% endif %} 是否成对。")
+    return problems
 
 
 @lru_cache(maxsize=64)
@@ -71,7 +115,7 @@ def render(delivery: Delivery) -> Message:
         "link": conf.absolute(notification.link),
         "event": Event(notification.event).label,
     }
-    own = _template(delivery.channel, notification.event)
+    own = _template(delivery.channel, notification.event, notification.organisation_id)
     if delivery.channel == Channel.EMAIL:
         subject_src = (own.subject if own is not None and own.subject else "") or EMAIL_SUBJECT
         body_src = own.body if own is not None else EMAIL_BODY

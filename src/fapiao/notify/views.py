@@ -77,9 +77,10 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Mark read and go to the page the notification is about."""
+    """Mark read and go to the page the notification is about. A POST (the inbox's title
+    is a form button): a GET, which a prefetcher or a crawler may send, changes nothing."""
     notification = services.mark_read(
         notification=selectors.get_own(user_of(request), notification_id)
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
 from fapiao.accounts.roles import Role
 from fapiao.invoices import signals
@@ -85,14 +86,11 @@ def watchers(invoice: Invoice) -> list[User]:
         people = org_users.filter(role=Role.FINANCE_ADMIN)
     else:
         people = org_users.filter(role=Role.REVIEWER).prefetch_related("review_departments")
-    chosen = []
-    for user in people.exclude(pk=invoice.submitter_id or 0):
-        limited = (
-            [d.pk for d in user.review_departments.all()] if user.role == Role.REVIEWER else []
-        )
-        if not limited or invoice.department_id in limited:
-            chosen.append(user)
-    return chosen
+    return [
+        user
+        for user in people.exclude(pk=invoice.submitter_id or 0)
+        if user.role != Role.REVIEWER or permissions.reviews_department(user, invoice.department_id)
+    ]
 
 
 def record_tax_status_change(

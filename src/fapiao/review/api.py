@@ -9,8 +9,9 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from fapiao.accounts import permissions
 from fapiao.api.common import caller, download, id_path, problems
-from fapiao.errors import InvoiceNotFound, PermissionDenied
+from fapiao.errors import InvoiceNotFound
 from fapiao.invoices import selectors
 from fapiao.invoices.scope import visible_invoices
 from fapiao.review import services
@@ -18,7 +19,7 @@ from fapiao.review.audit_export import export_audit
 from fapiao.review.batch import approve_many
 from fapiao.review.history import invoice_history
 from fapiao.review.machine import Action, actions_from, status_label
-from fapiao.review.rules import FINANCE_ROLES, possible_actions
+from fapiao.review.rules import possible_actions
 
 router = Router(tags=["审核"])
 
@@ -210,6 +211,5 @@ def audit_export(
     fmt: Literal["xlsx", "csv"] = Query("xlsx", alias="format", description="xlsx 或 csv"),
 ) -> HttpResponse:
     user = caller(request)
-    if user.role not in FINANCE_ROLES or user.organisation_id is None:
-        raise PermissionDenied("只有财务管理员和系统管理员可以导出审计记录。")
+    permissions.ensure_may_export_audit(user)
     return download(*export_audit(user, date_from=date_from, date_to=date_to, fmt=fmt))

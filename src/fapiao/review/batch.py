@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
-from fapiao.errors import FapiaoError
+from fapiao.errors import FapiaoError, PermissionDenied
 from fapiao.invoices.scope import visible_invoices
 from fapiao.review.machine import Action
 from fapiao.review.services import apply_transition
@@ -15,6 +16,8 @@ NOT_FOUND = "没有找到这张发票，或您无权查看。"
 
 
 def approve_many(*, actor: User, ids: list[int], comment: str = "") -> list[dict[str, Any]]:
+    if not permissions.is_review_desk(actor):
+        raise PermissionDenied("只有审核员、财务管理员和系统管理员可以批量审核发票。")
     found = visible_invoices(actor).in_bulk(list(dict.fromkeys(ids)))
     results: list[dict[str, Any]] = []
     for pk in dict.fromkeys(ids):

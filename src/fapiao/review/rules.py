@@ -4,31 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
-from fapiao.accounts.roles import Role
 from fapiao.errors import InvoiceNotFound, PermissionDenied
 from fapiao.invoices.models import Invoice
 from fapiao.review.machine import RULES, Actor, Rule, actions_from
-
-REVIEW_ROLES = frozenset({Role.REVIEWER, Role.FINANCE_ADMIN, Role.ADMIN})
-FINANCE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN})
-
-
-def reviews_department(user: User, department_id: int | None) -> bool:
-    """A reviewer limited to departments reviews only theirs; others review all."""
-    if user.role != Role.REVIEWER:
-        return True
-    limited = list(user.review_departments.values_list("id", flat=True))
-    return not limited or department_id in limited
-
-
-def may_review(user: User, invoice: Invoice) -> bool:
-    return (
-        user.organisation_id == invoice.organisation_id
-        and user.role in REVIEW_ROLES
-        and invoice.submitter_id != user.pk
-        and reviews_department(user, invoice.department_id)
-    )
 
 
 def check_actor(user: User, invoice: Invoice, rule: Rule) -> None:
@@ -44,12 +24,12 @@ def check_actor(user: User, invoice: Invoice, rule: Rule) -> None:
             f"不能{rule.label}自己提交的发票：请由本组织的其他审核员或财务人员处理。"
         )
     if rule.actor is Actor.FINANCE:
-        if user.role not in FINANCE_ROLES:
+        if not permissions.may_reimburse(user, invoice):
             raise PermissionDenied("只有财务管理员或系统管理员可以把发票标记为已报销。")
         return
-    if user.role not in REVIEW_ROLES:
+    if not permissions.is_review_desk(user):
         raise PermissionDenied("只有审核员、财务管理员或系统管理员可以审核发票。")
-    if not reviews_department(user, invoice.department_id):
+    if not permissions.may_review(user, invoice):
         raise PermissionDenied(
             "这张发票不属于您负责审核的部门：请由该部门的审核员处理，或请管理员调整您的审核范围。"
         )
@@ -75,9 +55,9 @@ def possible_actions(user: User, invoice: Invoice) -> list[dict[str, str]]:
         if rule.actor is Actor.SUBMITTER:
             allowed = invoice.submitter_id == user.pk
         elif rule.actor is Actor.FINANCE:
-            allowed = user.role in FINANCE_ROLES and invoice.submitter_id != user.pk
+            allowed = permissions.may_reimburse(user, invoice)
         else:
-            allowed = may_review(user, invoice)
+            allowed = permissions.may_review(user, invoice)
         if allowed:
             shown.append({"action": action.value, "label": rule.label})
     return shown

@@ -9,13 +9,12 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
-from fapiao.accounts.roles import Role
 from fapiao.errors import PermissionDenied
 from fapiao.invoices.models import Invoice, ReviewStatus
 from fapiao.invoices.scope import visible_invoices
 from fapiao.review.models import Transition
-from fapiao.review.rules import REVIEW_ROLES
 
 
 @dataclass
@@ -64,13 +63,12 @@ class QueueFilter:
 
 def review_queue(user: User) -> QuerySet[Invoice]:
     """Invoices waiting for `user`'s review: their scope, not their own, oldest first."""
-    if user.role not in REVIEW_ROLES or user.organisation_id is None:
+    if not permissions.is_review_desk(user):
         raise PermissionDenied("审核队列只对审核员、财务管理员和系统管理员开放。")
     qs = visible_invoices(user).filter(status=ReviewStatus.PENDING_REVIEW).exclude(submitter=user)
-    if user.role == Role.REVIEWER:
-        limited = list(user.review_departments.values_list("id", flat=True))
-        if limited:
-            qs = qs.filter(department_id__in=limited)
+    scope = permissions.review_scope(user)
+    if scope is not None:  # not their own invoices of other departments either
+        qs = qs.filter(department_id__in=scope)
     return qs.order_by("created_at", "id")
 
 

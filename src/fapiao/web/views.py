@@ -8,7 +8,9 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from fapiao.accounts import permissions
 from fapiao.accounts.forms import LoginForm
 from fapiao.errors import FapiaoError
 from fapiao.web.http import is_htmx
@@ -25,6 +27,12 @@ class LoginView(auth_views.LoginView):
             # instead of drawing the sign-in form inside the invoice table.
             return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})
         return super().get(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        # The installation's operator has no organisation's pages: the admin is theirs.
+        if permissions.is_operator(self.request.user):
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

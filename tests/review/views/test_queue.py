@@ -77,6 +77,28 @@ def test_batch_approve_skips_what_needs_an_override(
     assert Invoice.objects.get(pk=broken.pk).status == ReviewStatus.PENDING_REVIEW
 
 
+def test_batch_never_turns_foreign_ids_into_invoice_numbers(
+    client_as: ClientAs,
+    users: dict[str, User],
+    outsider: User,
+    make_invoices: Callable[..., list[Invoice]],
+) -> None:
+    """Up to 200 ids a request: the answer must not tell another organisation's (or another
+    department's) invoice numbers, or every number could be enumerated."""
+    foreign = make_invoices(1, submitter=outsider)[0]
+    other_department = make_invoices(1, submitter=users["submitter2"])[0]
+    reviewer = users["reviewer"]
+    reviewer.review_departments.add(users["submitter"].department)  # type: ignore[arg-type]
+    answer = html(
+        client_as(reviewer).post("/review/batch", {"ids": [foreign.pk, other_department.pk]}, **HX)
+    )
+    assert "跳过 2 张" in answer
+    assert foreign.invoice_number not in answer
+    assert other_department.invoice_number not in answer
+    assert "没有找到这张发票" in answer
+    assert Invoice.objects.get(pk=foreign.pk).status == ReviewStatus.PENDING_REVIEW
+
+
 def attach(invoice: Invoice, uploader: User, *, name: str, mime: str, body: bytes) -> Document:
     document = Document(
         organisation=invoice.organisation,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import User
 from fapiao.core.workhours import BEIJING
 from fapiao.feedback import reports, schemas, selectors
@@ -60,6 +61,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "q": request.GET.get("q", ""),
         "missing_holiday_years": missing_holiday_years(timezone.localdate()),
+        "can_manage_organisation": permissions.may_manage_organisation(user),
     }
     return page_or_fragment(
         request,

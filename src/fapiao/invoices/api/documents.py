@@ -16,7 +16,7 @@ from fapiao.api.common import ProblemOut, before_page, before_query, caller, id_
 from fapiao.errors import PermissionDenied
 from fapiao.invoices import document_schemas as out
 from fapiao.invoices import ingest
-from fapiao.invoices.models import Document, DocumentState
+from fapiao.invoices.models import DocumentState
 from fapiao.invoices.originals import get_upload, visible_documents
 from fapiao.invoices.tasks import enqueue_reading
 
@@ -33,7 +33,9 @@ DocumentId = id_path("文件编号（id）")
     summary="上传发票文件（可多个）",
     description="multipart 表单，字段名 `files`，可重复。每个文件先保存原件，立即返回 202 和"
     "文件编号；识别在后台进行，用 `GET /api/v1/documents/{id}` 查看进度（queued / processing"
-    " / done / failed）。同一组织再次上传完全相同的文件，返回已有的文件记录。识别出的发票"
+    " / done / failed）。同一组织再次上传完全相同的文件，返回已有的文件记录；"
+    "若那份文件是您看不到的他人上传，只返回 `existing: true` 和 error_code "
+    "`already_uploaded`，不含他人的文件名和状态。识别出的发票"
     "先处于 processing（待上传人核对），上传人核对后用 `POST /api/v1/invoices/{id}/transitions`"
     "（action=submit）提交审核。电子税务局导出的发票清单（.xlsx）按平台导入处理，结果见"
     " extraction.import。",
@@ -59,19 +61,19 @@ def upload(request: HttpRequest, files: File[list[UploadedFile]]) -> Status[dict
             log.exception("storing an upload for org %s failed", user.organisation_id)
             upload_result = None
         stored.append((name, upload_result))
-    # Re-read: with an immediate task backend the reading may already have finished.
-    fresh = Document.objects.in_bulk([u.document.pk for _, u in stored if u is not None])
-    return Status(
-        202,
-        {
-            "documents": [
-                out.uploaded(fresh[u.document.pk], existing=u.existing)
-                if u is not None
-                else out.not_stored(name)
-                for name, u in stored
-            ]
-        },
-    )
+    # Re-read: with an immediate task backend the reading may already have finished. A
+    # document someone else uploaded is shown only to those who see that person's uploads.
+    ids = [u.document.pk for _, u in stored if u is not None]
+    fresh = visible_documents(user).in_bulk(ids)
+    answers = []
+    for name, u in stored:
+        if u is None:
+            answers.append(out.not_stored(name))
+        elif u.document.pk in fresh:
+            answers.append(out.uploaded(fresh[u.document.pk], existing=u.existing))
+        else:
+            answers.append(out.already_uploaded(name))
+    return Status(202, {"documents": answers})
 
 
 @router.get(

@@ -11,21 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import Department, User
-from fapiao.accounts.roles import Role
 from fapiao.api.common import ProblemOut, caller, download, id_path, problems
 from fapiao.errors import InvalidInvoiceData, PermissionDenied
 from fapiao.invoices import presenters, selectors, services
 from fapiao.invoices.exports import export_invoices as export
-from fapiao.invoices.models import Invoice, ReviewStatus, Source
+from fapiao.invoices.models import Source
 from fapiao.invoices.presenters import InvoiceDetail, InvoicePage
 from fapiao.invoices.schemas import CorrectionIn, InvoiceIn, InvoiceQuery, parse_changes
 
 router = Router(tags=["发票"])
 
-# Roles that correct any invoice they can see; a submitter corrects their own until approved.
-CORRECTOR_ROLES = frozenset({Role.REVIEWER, Role.FINANCE_ADMIN, Role.ADMIN})
-SETTLED_STATUSES = frozenset({ReviewStatus.APPROVED, ReviewStatus.REIMBURSED})
 InvoiceId = id_path("发票编号（id）")
 PROBLEMS = problems(401, 404, 422)
 
@@ -40,30 +37,12 @@ def _department(user: User, department_id: int | None) -> Department | None:
             [{"field": "department_id", "message": "部门不存在"}],
             detail="部门不存在：请填写本组织的部门编号，或不填以记入您所在的部门。",
         )
-    allowed = user.sees_whole_organisation or department.pk == user.department_id
-    if not allowed and user.role == Role.REVIEWER:
-        reviewed = user.review_departments.all()
-        allowed = not reviewed.exists() or reviewed.filter(pk=department.pk).exists()
-    if not allowed:
+    if not permissions.may_file_under(user, department.pk):
         raise InvalidInvoiceData(
             [{"field": "department_id", "message": "只能记入您所在的部门"}],
             detail="只能把发票记入您所在的部门：请去掉 department_id，或联系财务管理员调整。",
         )
     return department
-
-
-def _ensure_can_correct(user: User, invoice: Invoice) -> None:
-    if user.role in CORRECTOR_ROLES:
-        return
-    if invoice.submitter_id == user.pk:
-        if invoice.status in SETTLED_STATUSES:
-            raise PermissionDenied(
-                "这张发票已审核通过或已报销，提交人不能再修改；如需更正，请联系审核员或财务。"
-            )
-        return
-    raise PermissionDenied(
-        "只有提交人、审核员、财务管理员和系统管理员可以更正发票；如需更正，请联系审核员。"
-    )
 
 
 @router.post(
@@ -162,7 +141,7 @@ def correct_invoice(
 ) -> dict[str, Any]:
     user = caller(request)
     invoice = selectors.get_invoice(user, invoice_id)
-    _ensure_can_correct(user, invoice)
+    permissions.ensure_may_correct(user, invoice)
     changes, errors = parse_changes(payload.changes, correctable=services.CORRECTABLE_FIELDS)
     if errors:
         names = "、".join(e["field"] for e in errors)

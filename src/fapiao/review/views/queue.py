@@ -11,15 +11,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fapiao.accounts import permissions
 from fapiao.accounts.models import Department, User
-from fapiao.errors import FapiaoError, InvalidInvoiceData, PermissionDenied
+from fapiao.errors import FapiaoError, InvalidInvoiceData
 from fapiao.invoices.models import Document, DocumentState, Invoice
 from fapiao.invoices.presenters import Masker
+from fapiao.invoices.scope import visible_invoices
 from fapiao.review import selectors
 from fapiao.review.audit_export import export_audit
 from fapiao.review.batch import approve_many
 from fapiao.review.machine import Action
-from fapiao.review.rules import FINANCE_ROLES, blocking_reasons
+from fapiao.review.rules import blocking_reasons
 from fapiao.review.views.panel import apply_posted, load, typed
 from fapiao.web.http import (
     download,
@@ -110,7 +112,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "f": f,
         "departments": _departments(user),
-        "can_export": user.role in FINANCE_ROLES,
+        "can_export": permissions.may_export_audit(user),
         "current_id": current.pk if current else None,
         "today": timezone.localdate(),
         "month_start": timezone.localdate().replace(day=1),
@@ -125,8 +127,8 @@ def _departments(user: User) -> list[Department]:
     if user.organisation_id is None:
         return []
     qs = Department.objects.filter(organisation_id=user.organisation_id).order_by("name")
-    limited = list(user.review_departments.all()) if user.role == "reviewer" else []
-    return limited or list(qs)
+    scope = permissions.review_scope(user)
+    return list(qs if scope is None else qs.filter(pk__in=scope))
 
 
 @htmx_login_required
@@ -142,6 +144,7 @@ def pane(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def decide(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """Approve or return one invoice; answer with the next one and drop it from the list."""
     user = user_of(request)
+    selectors.review_queue(user)  # the queue's reviewers only, as its other pages
     invoice = load(user, invoice_id)
     action = request.POST.get("action", "")
     if action not in (Action.APPROVE, Action.RETURN):
@@ -178,7 +181,9 @@ def batch(request: HttpRequest) -> HttpResponse:
             {"empty": True, "results": [], "approved": 0, "skipped": 0},
         )
     results = approve_many(actor=user, ids=ids[:200], comment=request.POST.get("comment", ""))
-    numbers = dict(Invoice.objects.filter(pk__in=ids).values_list("pk", "invoice_number"))
+    # Numbers only of invoices the reviewer may see: an id of another organisation's (or
+    # another department's) invoice stays an id, so ids cannot be turned into numbers.
+    numbers = dict(visible_invoices(user).filter(pk__in=ids).values_list("pk", "invoice_number"))
     for r in results:
         r["number"] = numbers.get(r["id"], str(r["id"]))
     approved = [r["id"] for r in results if r["ok"]]
@@ -195,8 +200,7 @@ def batch(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     user = user_of(request)
-    if user.role not in FINANCE_ROLES:
-        raise PermissionDenied("只有财务管理员和系统管理员可以导出审计记录。")
+    permissions.ensure_may_export_audit(user)
     today = timezone.localdate()
     date_from, e1 = parse_date(request.GET.get("date_from"))
     date_to, e2 = parse_date(request.GET.get("date_to"))

@@ -43,12 +43,21 @@
     return li;
   }
 
-  function fail(li, reason) {
-    li.className = "scan-item phase-failed";
-    li.querySelector(".scan-label").textContent = "失败";
+  function end(li, phase, label, note, kind) {
+    li.className = "scan-item phase-" + phase;
+    li.querySelector(".scan-label").textContent = label;
     var bar = li.querySelector("progress");
     if (bar) bar.remove();
-    li.appendChild(el("p", "scan-note error", reason));
+    li.appendChild(el("p", "scan-note " + kind, note));
+  }
+
+  function fail(li, reason) {
+    end(li, "failed", "失败", reason, "error");
+  }
+
+  function known(li, note) {
+    // The same file from a colleague: nothing failed, there is just nothing to follow.
+    end(li, "done", "已上传过", note, "info");
   }
 
   function reasonOf(xhr) {
@@ -89,6 +98,7 @@
       done();
       if (xhr.status !== 202) return fail(li, reasonOf(xhr));
       var doc = JSON.parse(xhr.responseText).documents[0];
+      if (doc.error_code === "already_uploaded") return known(li, doc.error_message);
       if (!doc.id) return fail(li, doc.error_message);
       follow(li, doc);
     };
