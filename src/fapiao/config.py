@@ -65,7 +65,18 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "FAPIAO_LOGIN_MAX_FAILURES",
             "5",
-            "Failed sign-ins per user and address before a lockout.",
+            "Failed sign-ins of one user name from one address before that pair is locked.",
+        ),
+        Setting(
+            "FAPIAO_LOGIN_ADDRESS_MAX_FAILURES",
+            "50",
+            "Failed sign-ins from one address, whatever the names, before the address is locked.",
+        ),
+        Setting(
+            "FAPIAO_TRUSTED_PROXIES",
+            "",
+            "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none.",
         ),
         Setting(
             "FAPIAO_LOGIN_LOCKOUT_MINUTES", "15", "How long a locked-out sign-in stays locked."

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fapiao.web.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,8 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "invoice-list"
 LOGOUT_REDIRECT_URL = "login"
-LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES")
-LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES")
+LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES", minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES", minimum=1)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("FAPIAO_LOGIN_ADDRESS_MAX_FAILURES", minimum=1)
+# Reverse proxies whose forwarded headers are believed (fapiao.web.proxies).
+TRUSTED_PROXIES = env_list("FAPIAO_TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
