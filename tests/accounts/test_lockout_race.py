@@ -3,10 +3,6 @@ try takes its place in the count before its password is checked."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +10,7 @@ from django.db import connection
 
 from fapiao.accounts.models import User
 from tests.accounts.login_race import LIMIT, TRIES, CountingHasher, race
+from tests.sqlite_file import run_on_sqlite_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,22 +35,4 @@ def test_concurrent_tries_check_no_more_passwords_than_the_limit(
 @pytest.mark.slow
 def test_concurrent_tries_on_a_sqlite_file(tmp_path: Path) -> None:
     """The deployment's SQLite (a WAL file, IMMEDIATE transactions), in its own process."""
-    if os.environ.get("FAPIAO_TEST_DATABASE_URL"):
-        pytest.skip("the PostgreSQL run races in-process (test above)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAPIAO_")}
-    env.update(
-        FAPIAO_DATA_DIR=str(tmp_path),
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        DJANGO_SETTINGS_MODULE="tests.settings",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.accounts.login_race"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    check(json.loads(done.stdout.strip().splitlines()[-1]))
+    check(run_on_sqlite_file("tests.accounts.login_race", tmp_path, timeout=180))
