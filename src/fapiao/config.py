@@ -83,6 +83,11 @@ SETTINGS: dict[str, Setting] = {
             "Failed sign-ins from one address, whatever the names, before the address is locked.",
         ),
         Setting(
+            "FAPIAO_API_TOKEN_DAYS",
+            "90",
+            "Days a new API token is valid unless its creator chooses otherwise (1 to 365).",
+        ),
+        Setting(
             "FAPIAO_TRUSTED_PROXIES",
             "",
             "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose "

@@ -144,6 +144,7 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES", minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES", minimum=1)
 LOGIN_ADDRESS_MAX_FAILURES = env_int("FAPIAO_LOGIN_ADDRESS_MAX_FAILURES", minimum=1)
+API_TOKEN_DAYS = env_int("FAPIAO_API_TOKEN_DAYS", minimum=1, maximum=365)
 # Reverse proxies whose forwarded headers are believed (fapiao.web.proxies).
 TRUSTED_PROXIES = env_list("FAPIAO_TRUSTED_PROXIES")
 
