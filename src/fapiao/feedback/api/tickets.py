@@ -65,7 +65,7 @@ def list_tickets(
     request: HttpRequest,
     status: Status | None = None,
     category: Category | None = None,
-    queue: str = Query("", pattern="^(|mine|unassigned|open|overdue)$"),
+    queue: str = Query("", max_length=10, pattern="^(|mine|unassigned|open|overdue)$"),
     q: str = Query("", max_length=100),
     before: int | None = before_query(),
     limit: int = Query(50, ge=1, le=500),
