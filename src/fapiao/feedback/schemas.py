@@ -34,7 +34,7 @@ class ReplyIn(Schema):
     waiting_for_user: bool = Field(False, description="回复后转为“待用户回复”")
 
 
-class TransitionIn(Schema):
+class TicketTransitionIn(Schema):
     to: Status
     comment: str = Field("", max_length=2000)
 
