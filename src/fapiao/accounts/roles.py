@@ -17,5 +17,6 @@ class Role(models.TextChoices):
 # users); submitters see what they submitted
 # (reviewers: also what their departments submitted, when they are limited to departments).
 ORG_WIDE_INVOICE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.SUPPORT_AGENT})
-# Roles that may see buyer personal ids and bank accounts unmasked.
-SENSITIVE_FIELD_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})
+# Roles that may see buyer personal ids and bank accounts unmasked (PIPL: only the people
+# who pay need them; reviewers and the organisation's admin see them masked).
+SENSITIVE_FIELD_ROLES = frozenset({Role.FINANCE_ADMIN})
