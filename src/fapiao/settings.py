@@ -250,8 +250,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line written anywhere passes this mask first (tax ids, id numbers, accounts).
+    "filters": {"personal_data": {"()": "fapiao.logmask.MaskPersonalData"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        },
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_DIR / "fapiao.log"),
@@ -259,11 +265,14 @@ LOGGING = {
             "backupCount": 5,
             "formatter": "plain",
             "encoding": "utf-8",
+            "filters": ["personal_data"],
         },
     },
     "loggers": {
         "fapiao": {"handlers": ["console", "file"], "level": env("FAPIAO_LOG_LEVEL")},
         "django_tasks_db": {"handlers": ["console", "file"], "level": "INFO"},
+        # Django's own errors (a 500's traceback) reach the same, masked, handlers.
+        "django": {"handlers": ["console", "file"], "level": "ERROR"},
     },
 }
 
