@@ -45,7 +45,12 @@ def chromium() -> Iterator[Any]:
 
 
 def new_page(browser: Any, *, timeout_ms: int = 15_000, **context: Any) -> Any:
-    """A page in a context of its own (its own cookies), in Chinese."""
+    """A page in a context of its own (its own cookies), in Chinese.
+
+    Playwright's wait_for_function evaluates its predicate as a string inside the page,
+    which the site's Content-Security-Policy refuses (no eval): the tests' pages bypass the
+    policy unless they ask otherwise; tests/web/test_csp_browser.py keeps to it."""
+    context.setdefault("bypass_csp", True)
     page = browser.new_context(locale="zh-CN", **context).new_page()
     page.set_default_timeout(timeout_ms)
     return page

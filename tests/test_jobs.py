@@ -16,6 +16,7 @@ from fapiao.locks import exclusive
 
 # What the worker ran in hard-wired threads and what cron ran, now in one place.
 EXPECTED = {
+    "accounts.login_failures",
     "analytics.budgets",
     "analytics.rollups",
     "feedback.deadlines",

@@ -61,11 +61,37 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Comma-separated origins (scheme://host) trusted for forms behind a proxy.",
         ),
+        Setting(
+            "FAPIAO_HTTPS",
+            "false",
+            "true when people reach Fapiao over HTTPS: Secure cookies, HSTS, HTTP redirected.",
+        ),
+        Setting(
+            "FAPIAO_HSTS_SECONDS",
+            "31536000",
+            "How long browsers keep to HTTPS after a visit (HSTS), with FAPIAO_HTTPS=true.",
+        ),
         Setting("FAPIAO_MAX_UPLOAD_MB", "20", "Largest accepted upload, in megabytes."),
         Setting(
             "FAPIAO_LOGIN_MAX_FAILURES",
             "5",
-            "Failed sign-ins per user and address before a lockout.",
+            "Failed sign-ins of one user name from one address before that pair is locked.",
+        ),
+        Setting(
+            "FAPIAO_LOGIN_ADDRESS_MAX_FAILURES",
+            "50",
+            "Failed sign-ins from one address, whatever the names, before the address is locked.",
+        ),
+        Setting(
+            "FAPIAO_API_TOKEN_DAYS",
+            "90",
+            "Days a new API token is valid unless its creator chooses otherwise (1 to 365).",
+        ),
+        Setting(
+            "FAPIAO_TRUSTED_PROXIES",
+            "",
+            "Comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none.",
         ),
         Setting(
             "FAPIAO_LOGIN_LOCKOUT_MINUTES", "15", "How long a locked-out sign-in stays locked."
@@ -255,8 +281,13 @@ def env_path(name: str) -> Path | None:
 
 
 def data_dir() -> Path:
+    """The data folder, created if need be; only its owner may enter it (it holds invoices,
+    the database and the secret key)."""
     path = Path(env("FAPIAO_DATA_DIR")).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = path.stat()
+    if mode.st_mode & 0o077 and mode.st_uid == os.getuid():
+        path.chmod(0o700)
     return path
 
 

@@ -26,6 +26,11 @@ class NotAuthenticated(FapiaoError):
     detail = "请先登录，或在请求头中提供有效的 API 令牌（Authorization: Bearer <令牌>）。"
 
 
+class TokenExpired(NotAuthenticated):
+    code = "token_expired"
+    title = "API 令牌已过期"
+
+
 class PermissionDenied(FapiaoError):
     code = "permission_denied"
     status = 403

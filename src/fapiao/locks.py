@@ -16,11 +16,15 @@ from django.db import connection
 from fapiao.config import data_dir
 
 
+def _key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 @contextlib.contextmanager
 def advisory_lock(name: str) -> Iterator[bool]:
     """PostgreSQL: hold the session advisory lock called `name` if no other session does
     (every machine sharing the database sees it); yields whether it got it."""
-    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    key = _key(name)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         got = bool(cursor.fetchone()[0])
@@ -53,3 +57,12 @@ def exclusive(name: str) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def serialise(name: str) -> None:
+    """Inside a transaction: wait until no other transaction holds `name`, and hold it until
+    this one ends. PostgreSQL: an advisory transaction lock. SQLite needs none: its
+    transactions are IMMEDIATE (settings.py), so one writer at a time holds the database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_key(name)])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -10,6 +13,9 @@ import dj_database_url
 from fapiao.config import data_dir, env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
+# What this process creates (the SQLite database and its journal, logs, mail files, locks)
+# is its owner's alone: invoices hold tax ids, bank accounts and personal names.
+os.umask(0o077)
 DATA_DIR = data_dir()
 
 
@@ -20,8 +26,14 @@ def _secret_key() -> str:
     # One key per data folder, so sessions survive restarts and instances stay apart.
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Written private (mkstemp: 0600) and linked into place whole: two processes starting
+        # at once both keep the first one's key, and nobody else ever reads it.
+        fd, draft = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        os.unlink(draft)
     return path.read_text().strip()
 
 
@@ -39,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its Swagger UI from its own static files instead of a CDN (CSP: 'self')
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "fapiao.accounts",
@@ -53,7 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fapiao.web.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fapiao.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,15 +145,57 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "invoice-list"
 LOGOUT_REDIRECT_URL = "login"
-LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES")
-LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES")
+LOGIN_MAX_FAILURES = env_int("FAPIAO_LOGIN_MAX_FAILURES", minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("FAPIAO_LOGIN_LOCKOUT_MINUTES", minimum=1)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("FAPIAO_LOGIN_ADDRESS_MAX_FAILURES", minimum=1)
+API_TOKEN_DAYS = env_int("FAPIAO_API_TOKEN_DAYS", minimum=1, maximum=365)
+# Reverse proxies whose forwarded headers are believed (fapiao.web.proxies).
+TRUSTED_PROXIES = env_list("FAPIAO_TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page of Fapiao is ever meant to be shown inside a frame (clickjacking).
+X_FRAME_OPTIONS = "DENY"
+
+# Served over HTTPS (directly or by a reverse proxy): cookies only over HTTPS, browsers told
+# to use nothing else (HSTS), plain HTTP redirected. `check --deploy` is clean with it on.
+HTTPS = env_bool("FAPIAO_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("FAPIAO_HSTS_SECONDS", minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# The directive alone; a domain joins browsers' preload list only when its owner submits it.
+SECURE_HSTS_PRELOAD = HTTPS
+# A proxy that terminates TLS says so in X-Forwarded-Proto; fapiao.web.proxies removes that
+# header from any peer that is not a trusted proxy, so a client cannot claim HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+
+# Scripts, styles, images and fonts from this site only: no inline script or style, no
+# eval (htmx's hx-on is not used), nothing from a CDN (htmx, ECharts and the API docs'
+# Swagger UI are served from static files). Charts draw on canvas; ECharts' tooltips are
+# rendered on the canvas too (analytics/dashboard.js), so style-src needs no 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses are switched off; the scan page's camera is this site's.
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), display-capture=()"
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -152,6 +211,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = DATA_DIR / "originals"
+# Django's storage sets these modes on what it saves (0644 by default, whatever the umask).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -192,8 +254,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line written anywhere passes this mask first (tax ids, id numbers, accounts).
+    "filters": {"personal_data": {"()": "fapiao.logmask.MaskPersonalData"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        },
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_DIR / "fapiao.log"),
@@ -201,11 +269,14 @@ LOGGING = {
             "backupCount": 5,
             "formatter": "plain",
             "encoding": "utf-8",
+            "filters": ["personal_data"],
         },
     },
     "loggers": {
         "fapiao": {"handlers": ["console", "file"], "level": env("FAPIAO_LOG_LEVEL")},
         "django_tasks_db": {"handlers": ["console", "file"], "level": "INFO"},
+        # Django's own errors (a 500's traceback) reach the same, masked, handlers.
+        "django": {"handlers": ["console", "file"], "level": "ERROR"},
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("", include("fapiao.web.urls")),
+    path("", include("fapiao.accounts.urls")),
     path("", include("fapiao.invoices.urls")),
     path("", include("fapiao.review.urls")),
     path("", include("fapiao.notify.urls")),

@@ -8,6 +8,7 @@ from fapiao.core.taxid import (
     check_tax_id,
     is_valid_uscc,
     mask_bank_account,
+    mask_personal_numbers,
     mask_tax_id,
     normalize_tax_id,
     uscc_check_char,
@@ -153,3 +154,21 @@ def test_mask_never_reveals_the_middle(text: str) -> None:
         assert masked[4:-4] == "*" * (len(normalized) - 8)
     else:
         assert set(masked) <= {"*"}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("购买方 11010519491231002X 不符", "购买方 1101**********002X 不符"),
+        ("身份证号11010519491231002x。", "身份证号1101**********002X。"),
+        ("seller 91110105MA00XYW12E,", "seller 9111**********W12E,"),
+        ("账号6222020200112233445", "账号6222***********3445"),
+        ("卡号 6222 0202 0011 2233 445 已停用", "卡号 ***************3445 已停用"),
+        # what is not a personal number stays readable
+        ("invoice 123 on 2026-03-07 12:00:00", "invoice 123 on 2026-03-07 12:00:00"),
+        ("sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", None),
+        ("CONTENT_SECURITY_POLICY and ABCDEFGHIJKLMNOP", None),
+    ],
+)
+def test_personal_numbers_in_free_text_are_masked(text: str, masked: str | None) -> None:
+    assert mask_personal_numbers(text) == (masked or text)

@@ -3,10 +3,6 @@ connections: exactly one wins, the other is told the invoice was just changed.""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ from fapiao.accounts.models import User
 from fapiao.invoices.models import Invoice
 from fapiao.review.models import Transition
 from tests.review.racing import ROUNDS, describe, race
+from tests.sqlite_file import run_on_sqlite_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,25 +50,7 @@ def test_two_reviewers_at_once_one_wins(
 @pytest.mark.slow
 def test_two_reviewers_at_once_on_a_sqlite_file(tmp_path: Path) -> None:
     """The deployment's SQLite (a WAL file, IMMEDIATE transactions), in its own process."""
-    if os.environ.get("FAPIAO_TEST_DATABASE_URL"):
-        pytest.skip("the PostgreSQL run races in-process (test above)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAPIAO_")}
-    env.update(
-        FAPIAO_DATA_DIR=str(tmp_path),
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        DJANGO_SETTINGS_MODULE="tests.settings",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.review.racing"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    rounds = json.loads(done.stdout.strip().splitlines()[-1])
+    rounds = run_on_sqlite_file("tests.review.racing", tmp_path)
     assert len(rounds) == ROUNDS
     for r in rounds:
         check_round(r["outcomes"], r["final"], r["transitions"])

@@ -10,20 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from fapiao.accounts.throttle import LOCKED_MESSAGE, client_ip, is_locked
+from fapiao.accounts.throttle import client_address, lockout_reason
 
 
 class _SaysWhenLocked(AuthenticationForm):
     def get_invalid_login_error(self) -> forms.ValidationError:
         username = self.cleaned_data.get("username") or ""
-        if is_locked(username, client_ip(self.request)):
-            return forms.ValidationError(
-                LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked"
-            )
+        reason = lockout_reason(username, client_address(self.request))
+        if reason:
+            return forms.ValidationError(reason, code="locked")
         return super().get_invalid_login_error()
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -87,11 +89,14 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
     PREFIX = "fp_"
+    # Every token expires: one that never did would be a password nobody ever changes.
+    MAX_DAYS = 365
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户"
@@ -101,6 +106,7 @@ class ApiToken(models.Model):
     # The first characters let a person tell tokens apart without storing them.
     token_hint = models.CharField("前缀", max_length=12, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
@@ -113,26 +119,42 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.token_hint}… ({self.user})"
 
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user: User, name: str = "") -> tuple[ApiToken, str]:
-        """Create a token; the raw value is returned once and never stored."""
+    def issue(cls, *, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+        """Create a token valid for `days` (FAPIAO_API_TOKEN_DAYS by default); the raw
+        value is returned once and never stored."""
+        days = settings.API_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= cls.MAX_DAYS:
+            raise ValueError(f"a token is valid for 1 to {cls.MAX_DAYS} days, not {days}")
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, token_hash=_hash_token(raw), token_hint=raw[:10]
+            user=user,
+            name=name,
+            token_hash=_hash_token(raw),
+            token_hint=raw[:10],
+            expires_at=timezone.now() + dt.timedelta(days=days),
         )
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str) -> User | None:
+    def find(cls, raw: str) -> ApiToken | None:
+        """The unrevoked token `raw` is, expired or not (so that the caller can say which)."""
         if not raw.startswith(cls.PREFIX):
             return None
-        token = (
-            cls.objects.active()
+        return (
+            cls.objects.filter(revoked_at__isnull=True, token_hash=_hash_token(raw))
             .select_related("user", "user__organisation")
-            .filter(token_hash=_hash_token(raw))
             .first()
         )
-        if token is None or not token.user.is_active:
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = cls.find(raw)
+        if token is None or token.expired or not token.user.is_active:
             return None
         now = timezone.now()
         # Avoid a write per request: the last-use time only needs minute precision.
@@ -142,7 +164,8 @@ class ApiToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """Failed sign-ins, for throttling by username and by address."""
+    """A failed sign-in (or one whose password is being checked): fapiao.accounts.throttle
+    counts them by (username, address) and by address."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -151,6 +174,7 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="login_address_recent")]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.created_at:%Y-%m-%d %H:%M}"

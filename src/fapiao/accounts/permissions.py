@@ -36,8 +36,9 @@ FINANCE_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN})
 SPENDING_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})
 # Work the support desk: every ticket of the organisation, internal notes, reports.
 DESK_ROLES = frozenset({Role.SUPPORT_AGENT, Role.ADMIN})
-# See buyer personal ids and bank accounts unmasked.
-SENSITIVE_FIELD_ROLES = frozenset({Role.FINANCE_ADMIN, Role.ADMIN, Role.REVIEWER})
+# See buyer personal ids and bank accounts unmasked (PIPL: only the people who pay need
+# them; reviewers and the organisation's admin see them masked).
+SENSITIVE_FIELD_ROLES = frozenset({Role.FINANCE_ADMIN})
 # Manage the organisation itself in 系统设置: users, departments, routing, notices.
 ORGANISATION_ADMIN_ROLES = frozenset({Role.ADMIN})
 

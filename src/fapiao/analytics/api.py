@@ -213,7 +213,9 @@ def check(request: HttpRequest) -> dict[str, Any]:
 
 @budgets_router.get("/{budget_id}", summary="一项预算及其用量（可指定日期所在期间）")
 def get_budget(
-    request: HttpRequest, budget_id: int = BudgetId, period: str | None = None
+    request: HttpRequest,
+    budget_id: int = BudgetId,
+    period: str | None = Query(None, max_length=10, description="2026-11、2026-Q4 或 2026"),
 ) -> dict[str, Any]:
     """`period`（如 2026-11、2026-Q4、2026）：查看该期间开始时所在预算期间的用量。"""
     budget = services.get_budget(caller(request), budget_id)

@@ -6,20 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from fapiao.accounts.models import ApiToken
-from fapiao.errors import NotAuthenticated
+from fapiao.errors import NotAuthenticated, TokenExpired
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.find(token)
+        # A token was offered and is wrong: say so rather than fall back to the session.
+        if found is not None and found.expired:
+            expired = timezone.localtime(found.expires_at).strftime("%Y-%m-%d %H:%M")
+            raise TokenExpired(
+                f"API 令牌（{found.token_hint}…）已于 {expired} 过期：请在“我的 API 令牌”页面"
+                "（/account/tokens/）或用 `fapiao token --username 用户名` 生成新令牌，"
+                "并替换脚本中的旧令牌。"
+            )
         user = ApiToken.authenticate(token)
         if user is None:
-            # A token was offered and is wrong: say so rather than fall back to the session.
             raise NotAuthenticated(
-                "API 令牌无效或已被撤销：请用 `fapiao token --username 用户名` 生成新令牌，"
-                "或在请求头中提供正确的 Authorization: Bearer <令牌>。"
+                "API 令牌无效或已被撤销：请在“我的 API 令牌”页面（/account/tokens/）或用 "
+                "`fapiao token --username 用户名` 生成新令牌，或在请求头中提供正确的 "
+                "Authorization: Bearer <令牌>。"
             )
         request.user = user
         return user

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -67,6 +68,12 @@ FIELD_MESSAGES = {
     "enum": "取值无效，可用：{expected}",
     "literal_error": "取值无效，可用：{expected}",
     "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "greater_than": "应大于 {gt}",
+    "too_long": "最多 {max_length} 项",
+    "string_pattern_mismatch": "取值无效",
+    "decimal_max_digits": "数字过长（最多 {max_digits} 位）",
+    "decimal_max_places": "最多保留 {decimal_places} 位小数",
     "greater_than_equal": "不能小于 {ge}",
     "json_invalid": "不是有效的 JSON",
 }
@@ -128,6 +135,26 @@ def install(api: NinjaAPI) -> None:
             code="not_found",
             title="不存在",
             detail="请求的资源不存在：请检查地址是否正确。",
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def _multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # Django refuses a part whose headers pass 1 KB: in practice a very long file name.
+        if "header size" in str(exc):
+            return problem(
+                request,
+                status=422,
+                code="file_name_too_long",
+                title="文件名过长",
+                detail="上传文件的文件名过长：请把文件改成较短的名字（例如 300 个字以内）"
+                "后重新上传。",
+            )
+        return problem(
+            request,
+            status=400,
+            code="malformed_body",
+            title="上传内容无法解析",
+            detail="上传的表单内容无法解析：请用 multipart/form-data 重新上传文件。",
         )
 
     @api.exception_handler(HttpError)

@@ -20,7 +20,8 @@ api = NinjaAPI(
     title="发票管家 Fapiao API",
     version="1",
     description="发票管家的 REST 接口。认证：登录会话，或 `Authorization: Bearer <令牌>`"
-    "（用 `fapiao token --username 用户名` 生成）。错误以 RFC 9457 problem+json 返回，"
+    "（在“我的 API 令牌”页面 /account/tokens/ 或用 `fapiao token --username 用户名` 生成，"
+    "默认 90 天后过期）。错误以 RFC 9457 problem+json 返回，"
     "`code` 稳定可供程序判断，`detail` 为中文说明。",
     auth=API_AUTH,
     urls_namespace="api-v1",

@@ -91,6 +91,8 @@ def _check_kind(args: argparse.Namespace) -> None:
 
 def cmd_token(args: argparse.Namespace) -> int:
     setup_django()
+    from django.utils import timezone
+
     from fapiao.accounts.models import ApiToken, User
 
     user = User.objects.filter(username=args.username).first()
@@ -100,12 +102,19 @@ def cmd_token(args: argparse.Namespace) -> int:
         )
     if not user.is_active:
         raise CliError(f"用户“{args.username}”已停用：请先在管理后台重新启用该用户。")
-    _, raw = ApiToken.issue(user=user, name=args.name or "")
+    if args.expires is not None and not 1 <= args.expires <= ApiToken.MAX_DAYS:
+        raise CliError(
+            f"有效期“{args.expires}”天不可用：请用 --expires 指定 1 到 {ApiToken.MAX_DAYS} 天"
+            "（令牌不能永久有效；到期前可再生成新令牌）。"
+        )
+    token, raw = ApiToken.issue(user=user, name=args.name or "", days=args.expires)
     # Only the token goes to stdout, so `TOKEN=$(fapiao token --username u)` works.
     print(raw)
+    expires = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
     print(
-        "这是新的 API 令牌，只显示这一次，请妥善保存。"
-        "使用方法：在请求头中加入 Authorization: Bearer <令牌>。",
+        f"这是新的 API 令牌，只显示这一次，请妥善保存；有效期至 {expires}。"
+        "使用方法：在请求头中加入 Authorization: Bearer <令牌>。"
+        "用户可在“我的 API 令牌”页面（/account/tokens/）查看和撤销自己的令牌。",
         file=sys.stderr,
     )
     return 0
@@ -147,6 +156,12 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     t = sub.add_parser("token", help="为用户签发新的 API 令牌（只显示一次）")
     t.add_argument("--username", required=True, help="登录名")
     t.add_argument("--name", help="令牌用途（便于日后辨认）")
+    t.add_argument(
+        "--expires",
+        type=int,
+        metavar="DAYS",
+        help="有效天数，1 到 365（默认取 FAPIAO_API_TOKEN_DAYS，即 90 天）",
+    )
     t.set_defaults(func=cmd_token)
 
     d = sub.add_parser("demo", help="加载演示组织、用户和发票（已加载时不重复加载）")

@@ -104,3 +104,21 @@ def mask_bank_account(text: str | None) -> str:
     if len(account) <= 4:
         return "*" * len(account)
     return "*" * (len(account) - 4) + account[-4:]
+
+
+# In free text (a log line, a traceback): 15-20 capitals and digits holding at least six
+# digits (a tax id in any form, an id card number with X), and runs of 12-30 digits, spaces
+# or dashes allowed between them (bank accounts, id card numbers). The boundaries are not
+# \b, which counts Chinese characters as word characters ("账号6222…" has none).
+_TAX_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?=(?:[A-Z]*[0-9]){6})[0-9A-Z]{15,20}(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])[0-9]{17}[xX](?![0-9A-Za-z])"
+)
+_DIGIT_RUN_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){11,29}(?![0-9A-Za-z])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """`text` with every tax-id-, id-card- or bank-account-shaped number masked (the first
+    and last 4 characters of a tax id kept, the last 4 digits of a number)."""
+    text = _TAX_ID_IN_TEXT.sub(lambda m: mask_tax_id(m.group(0)), text)
+    return _DIGIT_RUN_IN_TEXT.sub(lambda m: mask_bank_account(m.group(0)), text)

@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from fapiao.accounts.models import User
+from fapiao.api.common import DbId
 from fapiao.feedback.access import is_agent
 from fapiao.feedback.models import Category, MessageKind, Priority, Status, Ticket
 from fapiao.feedback.workflow import allowed_moves
@@ -24,7 +25,7 @@ class TicketIn(Schema):
     body: str = Field(..., min_length=1, max_length=20000)
     priority: Priority = Priority.NORMAL
     page_url: str = Field("", max_length=500)
-    invoice_id: int | None = Field(None, ge=1)
+    invoice_id: DbId | None = None
 
 
 class ReplyIn(Schema):
@@ -33,7 +34,7 @@ class ReplyIn(Schema):
     waiting_for_user: bool = Field(False, description="回复后转为“待用户回复”")
 
 
-class TransitionIn(Schema):
+class TicketTransitionIn(Schema):
     to: Status
     comment: str = Field("", max_length=2000)
 
@@ -43,7 +44,7 @@ class PriorityIn(Schema):
 
 
 class AssignIn(Schema):
-    assignee_id: int = Field(..., ge=1)
+    assignee_id: DbId
 
 
 class RatingIn(Schema):

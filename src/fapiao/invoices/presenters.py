@@ -150,33 +150,70 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(CENT))
 
 
-def is_personal_tax_id(tax_id: str) -> bool:
-    """A buyer tax id that may be a person's: anything but a valid organisation USCC.
+# An id card number, read as a tax id: digits, the id's last possibly X (20-character
+# personal tax ids add two digits after it).
+_ID_DIGITS = re.compile(r"(?:\d+X?|\d{17}X\d{2})\Z")
 
-    An ID card number has 18 characters too, but (almost never) a valid USCC check character;
-    an old 15-character id is masked as well, since first-generation ID cards had 15 digits.
+
+def _birth_date(yyyymmdd: str) -> bool:
+    try:
+        born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
+
+
+def is_personal_tax_id(tax_id: str) -> bool:
+    """A buyer tax id that is (or may be) a person's id number.
+
+    An organisation's code has letters (统一社会信用代码, a misprinted one too) or, in the old
+    15-character form, no birth date where an id card has one. A person's is digits (the
+    last may be X): 18 (身份证号, even when its check digit was misread), 15 (first-generation
+    id cards, YYMMDD at 7–12), 17 or 20 (个人 tax ids built on an id number). An 18-digit
+    code holding a birth date is taken as personal even if it passes the USCC check: one in
+    31 id numbers would.
     """
     code = normalize_tax_id(tax_id or "")
-    return bool(code) and not is_valid_uscc(code)
+    if not code or not _ID_DIGITS.match(code):
+        return False
+    if len(code) == 18:
+        return _birth_date(code[6:14]) or not is_valid_uscc(code)
+    if len(code) == 15:
+        return _birth_date("19" + code[6:12])
+    return True
 
 
 class Masker:
-    """Masks personal data for one viewer; a no-op for roles allowed to see it."""
+    """Masks personal data for one viewer: a buyer's personal id number and bank accounts
+    in free text are shown in full to finance only (scope.can_see_sensitive_fields). The
+    viewer's own organisation's tax id is never masked: it is the company's, not a person's,
+    even when it is built on its owner's id number (个体工商户)."""
+
+    active = True
+    own_tax_id = ""
 
     def __init__(self, user: User) -> None:
         self.active = not can_see_sensitive_fields(user)
+        organisation = user.organisation if user.organisation_id else None
+        self.own_tax_id = normalize_tax_id(organisation.tax_id) if organisation else ""
+
+    def _personal(self, tax_id: str) -> bool:
+        return is_personal_tax_id(tax_id) and normalize_tax_id(tax_id) != self.own_tax_id
 
     def buyer_tax_id(self, tax_id: str) -> str:
-        if self.active and is_personal_tax_id(tax_id):
+        if self.active and self._personal(tax_id):
             return mask_tax_id(tax_id)
         return tax_id
+
+    def hides_buyer_tax_id(self, tax_id: str) -> bool:
+        return self.active and self._personal(tax_id)
 
     def text(self, text: str, *, buyer_tax_id: str = "") -> str:
         """Free text (remarks, finding messages) with bank accounts and, when personal, the
         buyer's tax id masked: the checks quote the id they found wrong."""
         if not self.active or not text:
             return text
-        if is_personal_tax_id(buyer_tax_id):
+        if self._personal(buyer_tax_id):
             text = text.replace(buyer_tax_id.strip(), mask_tax_id(buyer_tax_id))
         return BANK_ACCOUNT.sub(lambda m: mask_bank_account(m.group(0)), text)
 

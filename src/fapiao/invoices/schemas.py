@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from fapiao.api.common import DbId
 from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.core.money import MoneyFormatError, parse_money
 from fapiao.invoices.models import Invoice, ReviewStatus, TaxStatus
@@ -33,6 +34,10 @@ from fapiao.invoices.services import MONEY_FIELDS, TEXT_FIELDS
 # The error type problems.py reads the Chinese message of, instead of a generic one.
 ERROR_TYPE = "fapiao"
 MONEY_LIMIT = Decimal(10) ** 16  # DecimalField(max_digits=18, decimal_places=2)
+MONEY_TEXT_MAX = 40  # "¥1,234,567,890,123,456.78" and some spaces
+REMARKS_MAX = 2000  # 备注 (a TextField): printed invoices hold far less
+ITEMS_MAX = 2000  # line items of one invoice (a 清单 runs to a few hundred)
+CHOICES_MAX = 20  # values of one repeatable filter
 TYPE_MESSAGES = {
     "string_type": "应为文字",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
@@ -53,6 +58,8 @@ def to_money(value: Any) -> Decimal | None:
     """'¥1,234.50', '1234.5', 12, Decimal -> Decimal with two places; '' and None -> None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str) and len(value) > MONEY_TEXT_MAX:
+        raise _fail(f"内容过长（最多 {MONEY_TEXT_MAX} 个字符）")
     if isinstance(value, bool):
         raise _fail("应为金额，例如 1234.50")
     text = value if isinstance(value, int | Decimal | str) else str(value)
@@ -90,7 +97,9 @@ def to_date(value: Any) -> Any:
 Money = Annotated[
     Decimal | None,
     BeforeValidator(to_money),
-    WithJsonSchema({"type": ["string", "null"], "examples": ["1234.50"]}),
+    WithJsonSchema(
+        {"type": ["string", "null"], "maxLength": MONEY_TEXT_MAX, "examples": ["1234.50"]}
+    ),
 ]
 Date = Annotated[dt.date | None, BeforeValidator(to_date)]
 
@@ -143,13 +152,13 @@ class InvoiceIn(Schema):
     tax_amount: Money = None
     total_amount: Money = None
     total_amount_cn: str | None = Field(None, max_length=100)
-    remarks: str | None = None
+    remarks: str | None = Field(None, max_length=REMARKS_MAX)
     issuer: str | None = Field(None, max_length=50)
-    items: list[LineItemIn] = []
+    items: list[LineItemIn] = Field([], max_length=ITEMS_MAX)
     tax_status: TaxStatusIn = None
     original_invoice_code: str | None = Field(None, max_length=12)
     original_invoice_number: str | None = Field(None, max_length=20)
-    department_id: int | None = None
+    department_id: DbId | None = None
 
     @field_validator("items", mode="before")
     @classmethod
@@ -183,22 +192,37 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for v in values if v for part in str(v).split(",") if part.strip()]
 
 
+Choice = Annotated[str, Field(max_length=20)]
+
+
 class InvoiceQuery(Schema):
-    invoice_number: str | None = None
-    invoice_code: str | None = None
+    # Longer than a real number or code: one typed with spaces, or a digit too many, is
+    # still looked up (and the lookup diagnosis says which position is wrong).
+    invoice_number: str | None = Field(None, max_length=40)
+    invoice_code: str | None = Field(None, max_length=40)
     date_from: Date = Field(None, description="开票日期起（含），YYYY-MM-DD")
     date_to: Date = Field(None, description="开票日期止（含），YYYY-MM-DD")
-    invoice_type: list[str] = Field([], description="类型代码，可重复或用逗号分隔")
-    buyer: str | None = Field(None, description="购买方名称（包含）或税号（完全相同）")
-    seller: str | None = Field(None, description="销售方名称（包含）或税号（完全相同）")
+    invoice_type: list[Choice] = Field(
+        [], max_length=CHOICES_MAX, description="类型代码，可重复或用逗号分隔"
+    )
+    buyer: str | None = Field(
+        None, max_length=200, description="购买方名称（包含）或税号（完全相同）"
+    )
+    seller: str | None = Field(
+        None, max_length=200, description="销售方名称（包含）或税号（完全相同）"
+    )
     amount_min: Money = Field(None, description="价税合计下限")
     amount_max: Money = Field(None, description="价税合计上限")
-    tax_status: list[str] = Field([], description=", ".join(TaxStatus.values))
-    status: list[str] = Field([], description=", ".join(ReviewStatus.values))
-    department: int | None = None
-    category: str | None = None
-    submitter: int | None = None
-    region: str | None = None
+    tax_status: list[Choice] = Field(
+        [], max_length=CHOICES_MAX, description=", ".join(TaxStatus.values)
+    )
+    status: list[Choice] = Field(
+        [], max_length=CHOICES_MAX, description=", ".join(ReviewStatus.values)
+    )
+    department: DbId | None = Field(None, description="部门编号")
+    category: str | None = Field(None, max_length=40)
+    submitter: DbId | None = Field(None, description="提交人编号")
+    region: str | None = Field(None, max_length=20)
     is_beijing: bool | None = None
     has_duplicates: bool | None = None
 
@@ -273,7 +297,9 @@ def parse_changes(
         except (InvalidOperation, ValueError):
             errors.append({"field": name, "message": "格式不正确"})
             continue
-        limit = getattr(Invoice._meta.get_field(name), "max_length", None)
+        limit = getattr(Invoice._meta.get_field(name), "max_length", None) or (
+            REMARKS_MAX if name == "remarks" else None
+        )
         if isinstance(parsed[name], str) and limit and len(parsed[name].strip()) > limit:
             errors.append({"field": name, "message": f"内容过长（最多 {limit} 个字符）"})
     if "tax_status" in parsed and parsed["tax_status"] is None:

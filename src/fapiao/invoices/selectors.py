@@ -22,6 +22,7 @@ from fapiao.accounts.models import User
 from fapiao.errors import InvalidInvoiceData, InvoiceNotFound
 from fapiao.invoices.models import Invoice
 from fapiao.invoices.scope import visible_invoices
+from fapiao.web.http import MAX_ID
 
 SORT_FIELDS = {"issue_date": "开票日期", "total_amount": "价税合计", "created_at": "创建时间"}
 DEFAULT_SORT = "-issue_date"
@@ -157,8 +158,12 @@ def _decode_cursor(cursor: str) -> tuple[Any, int]:
             value = dt.date.fromisoformat(text)
         elif kind == "n":
             value = Decimal(text)
+            if not value.is_finite() or abs(value) >= 10**16:  # DecimalField(18, 2)
+                raise ValueError(text)
         elif kind != "x":
             raise ValueError(kind)
+        if not 0 < int(pk) <= MAX_ID:  # a forged cursor must not reach the database
+            raise ValueError(pk)
         return value, int(pk)
     except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
         raise InvalidInvoiceData(

@@ -8,7 +8,7 @@ from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
 from fapiao.accounts.models import User
-from fapiao.api.common import caller, id_path, problems
+from fapiao.api.common import MAX_ID, caller, id_path, problems
 from fapiao.notify import selectors, services
 from fapiao.notify.models import Event
 from fapiao.notify.preferences import channel_table
@@ -28,7 +28,7 @@ NotificationId = id_path("通知编号（id）")
 
 class InboxQuery(Schema):
     unread: bool = NinjaField(False, description="只看未读")
-    cursor: int | None = NinjaField(None, ge=1, description="上一页返回的 next_cursor")
+    cursor: int | None = NinjaField(None, ge=1, le=MAX_ID, description="上一页返回的 next_cursor")
     limit: int = NinjaField(20, ge=1, le=100, description="每页条数（1–100）")
 
 

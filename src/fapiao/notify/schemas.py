@@ -68,7 +68,9 @@ class PreferencesOut(Schema):
 
 
 class PreferencesIn(Schema):
-    mobile: str | None = Field(None, description="11 位手机号；空字符串表示不接收短信")
+    mobile: str | None = Field(
+        None, max_length=20, description="11 位手机号；空字符串表示不接收短信"
+    )
     events: dict[str, ChannelChoice] | None = Field(
         None, description='按事件设置，如 {"invoice_returned": {"email": true, "sms": false}}'
     )

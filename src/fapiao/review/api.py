@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from fapiao.accounts import permissions
-from fapiao.api.common import caller, download, id_path, problems
+from fapiao.api.common import DbId, caller, download, id_path, problems
 from fapiao.errors import InvoiceNotFound
 from fapiao.invoices import selectors
 from fapiao.invoices.scope import visible_invoices
@@ -78,7 +78,7 @@ class HistoryEntryOut(Schema):
 
 
 class BatchIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=200)
+    ids: list[DbId] = Field(..., min_length=1, max_length=200)
     comment: str = Field("", max_length=2000)
 
 

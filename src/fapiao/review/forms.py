@@ -13,7 +13,7 @@ from django import forms
 from fapiao.accounts.models import User
 from fapiao.invoices.forms import date_field, money_field
 from fapiao.invoices.models import Invoice
-from fapiao.invoices.presenters import Masker, field_label, is_personal_tax_id
+from fapiao.invoices.presenters import Masker, field_label
 
 DOUBTFUL_BELOW = 0.9  # the reader's own threshold for needs_review (reader.resolve)
 
@@ -68,10 +68,11 @@ class ConfirmForm(forms.Form):
         self.doubtful = doubtful_fields(invoice)
         # A person's id number stays masked for roles that may not see it, so it cannot be
         # edited by them either.
-        if Masker(viewer).active and is_personal_tax_id(invoice.buyer_tax_id):
+        masker = Masker(viewer)
+        if masker.hides_buyer_tax_id(invoice.buyer_tax_id):
             field = self.fields["buyer_tax_id"]
             field.disabled = True
-            self.initial["buyer_tax_id"] = Masker(viewer).buyer_tax_id(invoice.buyer_tax_id)
+            self.initial["buyer_tax_id"] = masker.buyer_tax_id(invoice.buyer_tax_id)
         for name, field in self.fields.items():
             if name in self.doubtful:
                 field.widget.attrs["aria-describedby"] = f"doubt-{name}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from fapiao.api.common import caller, problems
 from fapiao.feedback import selectors
@@ -41,7 +41,9 @@ def list_articles(
 
 
 @router.get("/articles/{slug}", response={200: ArticleOut, **PROBLEMS}, summary="帮助文章")
-def get_article(request: HttpRequest, slug: str) -> Article:
+def get_article(
+    request: HttpRequest, slug: str = Path(..., max_length=80, description="文章地址名")
+) -> Article:
     article = selectors.visible_articles(caller(request)).filter(slug=slug).first()
     if article is None:
         raise ArticleNotFound()

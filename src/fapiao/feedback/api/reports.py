@@ -28,7 +28,7 @@ def report(
     request: HttpRequest,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    period: str = Query("month", pattern="^(day|week|month)$"),
+    period: str = Query("month", max_length=5, pattern="^(day|week|month)$"),
 ) -> dict[str, Any]:
     user = caller(request)
     org_id = require_agent(user)

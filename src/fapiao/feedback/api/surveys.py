@@ -10,18 +10,19 @@ from ninja import Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
-from fapiao.api.common import caller, problems
+from fapiao.api.common import DbId, caller, id_path, problems
 from fapiao.feedback import surveys
 from fapiao.feedback.models import SurveyResponse
 
 router = Router()
 PROBLEMS = problems(401, 403, 404, 409)
+SurveyId = id_path("调查 id")
 
 
 class SurveyIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     question: str = Field(..., min_length=1, max_length=300)
-    department_id: int | None = Field(None, ge=1, description="留空：发给本组织全部用户")
+    department_id: DbId | None = Field(None, description="留空：发给本组织全部用户")
 
 
 class AnswerIn(Schema):
@@ -69,7 +70,9 @@ def my_surveys(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: dict[str, Any], **PROBLEMS},
     summary="回答调查（每人一次）",
 )
-def answer(request: HttpRequest, survey_id: int, payload: AnswerIn) -> HttpStatus[dict[str, Any]]:
+def answer(
+    request: HttpRequest, payload: AnswerIn, survey_id: int = SurveyId
+) -> HttpStatus[dict[str, Any]]:
     r = surveys.answer_survey(
         survey_id=survey_id, user=caller(request), score=payload.score, comment=payload.comment
     )
@@ -81,5 +84,5 @@ def answer(request: HttpRequest, survey_id: int, payload: AnswerIn) -> HttpStatu
     response={200: dict[str, Any], **PROBLEMS},
     summary="调查结果（客服和系统管理员）",
 )
-def results(request: HttpRequest, survey_id: int) -> dict[str, Any]:
+def results(request: HttpRequest, survey_id: int = SurveyId) -> dict[str, Any]:
     return surveys.survey_results(survey_id=survey_id, user=caller(request))

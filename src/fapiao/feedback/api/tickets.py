@@ -65,7 +65,7 @@ def list_tickets(
     request: HttpRequest,
     status: Status | None = None,
     category: Category | None = None,
-    queue: str = Query("", pattern="^(|mine|unassigned|open|overdue)$"),
+    queue: str = Query("", max_length=10, pattern="^(|mine|unassigned|open|overdue)$"),
     q: str = Query("", max_length=100),
     before: int | None = before_query(),
     limit: int = Query(50, ge=1, le=500),
@@ -118,7 +118,7 @@ def reply(
     "确认关闭已解决的工单，或在解决后规定天数内重新打开（to=in_progress）。",
 )
 def transition(
-    request: HttpRequest, payload: s.TransitionIn, ticket_id: int = TicketId
+    request: HttpRequest, payload: s.TicketTransitionIn, ticket_id: int = TicketId
 ) -> dict[str, Any]:
     user = caller(request)
     ticket = get_ticket(user, ticket_id)

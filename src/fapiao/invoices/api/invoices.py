@@ -25,6 +25,7 @@ router = Router(tags=["发票"])
 
 InvoiceId = id_path("发票编号（id）")
 PROBLEMS = problems(401, 404, 422)
+SortQuery = Query(selectors.DEFAULT_SORT, max_length=20, description="排序字段，前加 - 表示倒序")
 
 
 def _department(user: User, department_id: int | None) -> Department | None:
@@ -78,8 +79,8 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Status[dict[str,
 def list_invoices(
     request: HttpRequest,
     filters: Query[InvoiceQuery],
-    sort: str = selectors.DEFAULT_SORT,
-    cursor: str | None = None,
+    sort: str = SortQuery,
+    cursor: str | None = Query(None, max_length=200, description="上一页返回的 next_cursor"),
     limit: int | None = Query(None, ge=1, le=500, description="每页条数，最多 500"),
 ) -> dict[str, Any]:
     user = caller(request)
@@ -110,7 +111,7 @@ def export_invoices(
     request: HttpRequest,
     filters: Query[InvoiceQuery],
     fmt: Literal["xlsx", "csv"] = Query("xlsx", alias="format", description="xlsx 或 csv"),
-    sort: str = selectors.DEFAULT_SORT,
+    sort: str = SortQuery,
 ) -> HttpResponse:
     user = caller(request)
     qs = selectors.list_invoices(user, filters.to_filter())

@@ -4,11 +4,17 @@
 (function () {
   "use strict";
   var form = document.getElementById("an-filters");
-  if (!form || !window.echarts) return;
+  if (!form) return;
+  // Every control re-draws at once: the form itself is never sent.
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  if (!window.echarts) return;
   var api = form.dataset.api;
   var charts = {};
   var state = { data: null, seq: 0 };
   var $ = function (id) { return document.getElementById(id); };
+  // Axis tooltips are drawn on the canvas: ECharts' HTML ones carry style attributes, which
+  // the site's Content-Security-Policy (style-src 'self') refuses.
+  var AXIS_TOOLTIP = { trigger: "axis", renderMode: "richText" };
 
   function chart(id) {
     if (!charts[id]) charts[id] = echarts.init($(id));
@@ -87,7 +93,7 @@
       }]
     }, true);
     chart("chart-line").setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: AXIS_TOOLTIP,
       legend: { data: ["本期", "去年同期"], bottom: 0 },
       grid: { left: 70, right: 20, top: 20, bottom: 50 },
       xAxis: { type: "category", data: d.trend.map(function (m) { return m.month; }) },
@@ -110,7 +116,7 @@
     $("bar-title").textContent = names[s.group_by] || "";
     var rows = s.rows.slice(0, 15);
     chart("chart-bar").setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: AXIS_TOOLTIP,
       grid: { left: 110, right: 20, top: 10, bottom: 30 },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },

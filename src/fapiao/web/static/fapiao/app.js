@@ -27,4 +27,13 @@
     // the page. Wiring it now closes the window; process() is idempotent.
     if (event.target instanceof Element) htmx.process(event.target);
   });
+  // A form marked data-reset-on-success empties once htmx has sent it (the chat's message
+  // box). Here rather than in hx-on, which needs eval and so the CSP's 'unsafe-eval'.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (event.detail.successful && form instanceof HTMLFormElement &&
+        form.hasAttribute("data-reset-on-success")) {
+      form.reset();
+    }
+  });
 })();
