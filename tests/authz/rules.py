@@ -44,6 +44,7 @@ VISIBLE: dict[str, dict[str, frozenset[str]]] = {
     # Opening an original: also the reviewers of its invoice.
     "original": {**ONLY_OWN, "reviewer_d1": D1, "reviewer_all": WHOLE, **ORG_WIDE},
     "notification": ONLY_OWN,
+    "api_token": ONLY_OWN,  # 我的 API 令牌: one's own tokens only
     "ticket": {**ONLY_OWN, "support_agent": WHOLE, "admin": WHOLE},
     "attachment": {**ONLY_OWN, "support_agent": WHOLE, "admin": WHOLE},
     "chat": {**ONLY_OWN, "support_agent": WHOLE, "admin": WHOLE},
@@ -154,6 +155,8 @@ PAGES: dict[str, Rule] = {
     "notification-read-all": post(ALL),
     "notification-read": post(ALL, "notification"),
     "notification-open": post(ALL, "notification"),
+    "api-tokens": Rule(ALL),
+    "api-token-revoke": post(ALL, "api_token"),
     "lookup": Rule(ALL, query={"invoice_number": "12345678"}),
     "analytics-dashboard": Rule(FINANCE),
     "help-centre": Rule(ALL),
