@@ -308,9 +308,3 @@ def _half_turn(quad: np.ndarray, width: int, height: int) -> np.ndarray:
     """A quad in the page turned 180 degrees, corners in (tl, tr, br, bl) order again."""
     turned = np.array([[width - 1 - x, height - 1 - y] for x, y in quad], dtype=np.float32)
     return turned[[2, 3, 0, 1]]
-
-
-def recognise(image: np.ndarray) -> list[OcrBox]:
-    """Text runs of an upright RGB or grey image: detection and recognition, nothing else
-    (the bare OCR call the benchmark compares the whole reading with)."""
-    return read_page(image, turn=0).boxes

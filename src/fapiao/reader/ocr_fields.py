@@ -84,38 +84,6 @@ def _char(ch: str, x0: float, y0: float, x1: float, y1: float, index: int) -> Ch
     return Char(ch, norm, x0, y0, x1, y1, index)
 
 
-_HEAD = re.compile(r"发票代码|发票号码|开票日期|校验码")
-_FOOT = re.compile(r"价税合计|开票人|收款人|复核")
-
-
-def mostly_vertical(boxes: list[OcrBox]) -> bool:
-    """A page photographed sideways: most multi-character runs are taller than wide."""
-    runs = [b for b in boxes if len(b.text) > 1]
-    return bool(runs) and sum(1 for b in runs if b.vertical) > len(runs) / 2
-
-
-def upside_down(boxes: list[OcrBox], height: float) -> bool:
-    """The header labels (代码, 号码, 日期) below the footer ones (价税合计, 开票人); failing
-    either, the title below the middle of the page. The classifier reads single upside-down
-    lines correctly, so the text alone does not tell."""
-
-    def centres(pattern: re.Pattern[str]) -> list[float]:
-        return [
-            (b.y0 + b.y1) / 2
-            for b in boxes
-            if pattern.search(unicodedata.normalize("NFKC", b.text))
-        ]
-
-    head, foot = centres(_HEAD), centres(_FOOT)
-    if head and foot:
-        return sum(head) / len(head) > sum(foot) / len(foot)
-    titles = [b for b in boxes if "发票" in b.text and not _HEAD.search(b.text)]
-    if titles:
-        title = max(titles, key=lambda b: b.y1 - b.y0)
-        return (title.y0 + title.y1) / 2 > 0.6 * height
-    return False
-
-
 def looks_like_invoice(boxes: list[OcrBox]) -> bool:
     return sum(1 for b in boxes if _ANCHORS.search(unicodedata.normalize("NFKC", b.text))) >= 2
 

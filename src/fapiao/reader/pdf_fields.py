@@ -35,8 +35,6 @@ _TAX_ONLY = re.compile(r"(?<![率/])税额:")
 
 _LABELLED = re.compile(r"(发票号码|发票代码|开票日期|校验码|机器编号):?[0-9年月日 ]*")
 _MONEY_RE = re.compile(r"^¥?(-?)¥?(\d+\.\d{2})(?!\d)")
-_DIGITS_RE = re.compile(r"\d+")
-_TAX_ID_RE = re.compile(r"^[0-9A-Z]{15,20}$")
 _UPPER_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整负")
 _MARKERS = {"购": "购买方", "销": "销售方", "密": "密码区", "备": "备注"}
 
