@@ -34,6 +34,7 @@ _SUM = re.compile(r"(?<!价税)合计(?:金额)?")
 _TAX_ONLY = re.compile(r"(?<![率/])税额:")
 
 _LABELLED = re.compile(r"(发票号码|发票代码|开票日期|校验码|机器编号):?[0-9年月日 ]*")
+_STARS = re.compile(r"^\*{3,}$")
 _MONEY_RE = re.compile(r"^¥?(-?)¥?(\d+\.\d{2})(?!\d)")
 _UPPER_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整负")
 _MARKERS = {"购": "购买方", "销": "销售方", "密": "密码区", "备": "备注"}
@@ -180,6 +181,8 @@ def parties(raw: RawInvoice, pt: PageText) -> list[Marker]:
             if hit.match.start() > 0 and hit.line.text[hit.match.start() - 1] in "方":
                 continue
             words = pt.right_of(hit, stop_x=_stop_x(hit.box, found))
+            # A colon set a little lower than its label is a word of its own.
+            words = [w for w in words if w.text.strip(":")]
             if not words:
                 continue
             first_word = words[0]
@@ -250,11 +253,19 @@ def totals(raw: RawInvoice, pt: PageText, columns: dict[str, tuple[float, float]
     """合计 (amount and tax by their columns), 价税合计 大写 and 小写. Returns the 合计 box."""
     sum_box: Box | None = None
     for hit in pt.find(_SUM):
-        values = [(w, parse_amount(w.text)) for w in pt.right_of(hit)]
+        words = pt.right_of(hit)
+        values = [(w, parse_amount(w.text)) for w in words]
         amounts = [(w, v) for w, v in values if v is not None]
         if not amounts:
             continue
         sum_box = hit.box
+        if len(amounts) == 1 and any(
+            _STARS.match(w.text) for w in words if w.x0 > amounts[0][0].x1
+        ):
+            # Tax-exempt invoices print *** for a 合计税额 of zero.
+            put(raw, "amount", money(amounts[0][1]), "pdf_text", SURE)
+            put(raw, "tax_amount", money("0.00"), "pdf_text", SURE)
+            break
         if "amount" in columns and "tax_amount" in columns:
             for w, v in amounts:
                 centre = (w.x0 + w.x1) / 2
