@@ -88,7 +88,8 @@ def test_misread_buyer_tax_id_close_to_the_organisation_is_replaced_and_said() -
     raw = _raw(buyer_tax_id="9111010855I2345672")  # 1 read as I: fails its check
     out = resolve(raw, today=TODAY, buyer_tax_id="911101085512345672")
     assert out.data.buyer_tax_id == "911101085512345672"
-    assert "tax_id_repaired" in {f.code for f in out.findings}
+    assert "buyer_tax_id_known" in {f.code for f in out.findings}
+    assert "buyer_tax_id" not in out.needs_review  # the organisation's id is known
     other = resolve(_raw(buyer_tax_id="91110108551234567X"), today=TODAY,
                     buyer_tax_id="440301999999999")  # fmt: skip
     assert other.data.buyer_tax_id == "91110108551234567X"  # not near: left as read

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fapiao.core.taxid import check_tax_id
+from fapiao.core.taxid import check_tax_id, is_valid_uscc
 from fapiao.reader.base import RawInvoice, Source
 from fapiao.reader.fields import put
 from fapiao.reader.pdf_fields import markers
@@ -166,9 +166,14 @@ def tax_id_candidates(pt: PageText) -> list[TaxIdCandidate]:
     found = anchors(pt)
     out: list[TaxIdCandidate] = []
     for tok in tokens(pt):
-        if not 15 <= len(tok.text) <= 20 or sum(ch.isdigit() for ch in tok.text) < 6:
+        if not 15 <= len(tok.text) <= 24 or sum(ch.isdigit() for ch in tok.text) < 6:
             continue
         labelled = bool(_TAX_LABEL_END.search(tok.left))
+        if len(tok.text) > 18 and is_valid_uscc(tok.text[:18]):
+            # A stamp or the next cell run into the id: its first 18 pass the check.
+            tok = Token(tok.text[:18], tok.chars[:18], tok.line, tok.left)
+        elif len(tok.text) > 20:
+            continue
         if not labelled and _NOT_TAX.search(tok.left):
             continue
         check = check_tax_id(tok.text)
@@ -190,6 +195,7 @@ def assign_tax_ids(pt: PageText) -> dict[str, tuple[str, bool]]:
     """{"buyer"|"seller": (tax id, side certain)} for the parties found on the page."""
     cands = tax_id_candidates(pt)
     out: dict[str, tuple[str, bool]] = {}
+    spare: list[TaxIdCandidate] = []
     for side in ("buyer", "seller"):
         mine = [c for c in cands if c.side == side]
         if not mine:
@@ -197,6 +203,12 @@ def assign_tax_ids(pt: PageText) -> dict[str, tuple[str, bool]]:
         # Labelled ones first, then the first printed (a stamp repeats the seller's id).
         mine.sort(key=lambda c: (not c.labelled, c.token.line, c.token.box.x0))
         out[side] = (mine[0].value, mine[0].certain)
+        # Another labelled id under the same anchor: the other party's, whose own anchor
+        # was not read (a guess, below).
+        spare += [c for c in mine[1:] if c.labelled and c.value != mine[0].value]
+    for cand in spare:
+        other = "seller" if cand.side == "buyer" else "buyer"
+        out.setdefault(other, (cand.value, False))
     unplaced = [c for c in cands if c.side is None and c.value not in {v for v, _ in out.values()}]
     unplaced.sort(key=lambda c: (c.token.line, c.token.box.x0))
     for side in ("buyer", "seller"):
@@ -214,6 +226,8 @@ def apply_tax_ids(raw: RawInvoice, pt: PageText, source: Source) -> None:
         check = check_tax_id(value)
         confidence = (SURE if certain else UNSURE) if check.valid else WEAK
         current = getattr(raw.data, name)
+        if not certain:
+            raw.extras[f"side_guessed:{name}"] = value
         if current is None:
             put(raw, name, value, source, confidence)
         elif current == value:

@@ -20,6 +20,7 @@ from fapiao.reader.base import RawInvoice, Source
 
 CERTAIN_SIDE = 0.9  # at or above: the page placed this tax id itself
 KNOWN = 0.97  # a tax id read from the page that equals the organisation's
+SIDE = 0.95  # the other party's sure reading, its side settled by the known buyer
 _RULE_FIELDS = {
     "total_mismatch": ("amount", "tax_amount", "total_amount"),
     "cn_amount_mismatch": ("total_amount", "total_amount_cn"),
@@ -49,14 +50,26 @@ def _near(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
 
 
-def known_buyer(f: Fields, organisation_tax_id: str | None) -> list[Finding]:
+def known_buyer(
+    f: Fields, organisation_tax_id: str | None, extras: dict[str, str] | None = None
+) -> list[Finding]:
+    """`extras`: the reader's notes (RawInvoice.extras): "side_guessed:<field>" for a tax
+    id placed by reading order, "side_only:<field>" for one whose reading was sure."""
     own = normalize_tax_id(organisation_tax_id or "")
     if not own:
         return []
+    notes = extras or {}
+    guessed = {k.split(":", 1)[1]: v for k, v in notes.items() if k.startswith("side_guessed:")}
+    sure_but_side = {k.split(":", 1)[1]: v for k, v in notes.items() if k.startswith("side_only:")}
     data = f.data
     buyer, seller = data.buyer_tax_id, data.seller_tax_id
     if buyer == own:
         f.confidence["buyer_tax_id"] = max(f.confidence.get("buyer_tax_id", 0.0), KNOWN)
+        # The other id was put on the seller's side by a guess, and only that guess kept
+        # it from being sure: with the buyer known, it is the seller's.
+        settled = seller and seller != own and guessed.get("seller_tax_id") == seller
+        if settled and sure_but_side.get("seller_tax_id") == seller:
+            f.confidence["seller_tax_id"] = max(f.confidence.get("seller_tax_id", 0.0), SIDE)
         return []
     if seller == own and f.confidence.get("seller_tax_id", 0.0) < CERTAIN_SIDE:
         # Placed on the seller's side by a guess: it is the buyer's, and the other id
@@ -75,7 +88,7 @@ def known_buyer(f: Fields, organisation_tax_id: str | None) -> list[Finding]:
         f.set("buyer_tax_id", own, f.sources.get("buyer_tax_id", "derived"), KNOWN - 0.02)
         return [
             Finding(
-                code="tax_id_repaired",
+                code="buyer_tax_id_known",
                 severity=Severity.INFO,
                 field="buyer_tax_id",
                 message=(
@@ -85,6 +98,32 @@ def known_buyer(f: Fields, organisation_tax_id: str | None) -> list[Finding]:
             )
         ]
     return []
+
+
+_PARTY = {"buyer_tax_id": "购买方", "seller_tax_id": "销售方"}
+
+
+def repair_findings(raw: RawInvoice) -> list[Finding]:
+    """What the reader repaired or could not decide (RawInvoice.extras "repaired:<field>"
+    = the value as read, "ambiguous:<field>" = the possible repairs), said to a person."""
+    out: list[Finding] = []
+    for key, value in raw.extras.items():
+        kind, _, name = key.partition(":")
+        who = _PARTY.get(name, name)
+        if kind == "repaired":
+            message = (
+                f"{who}纳税人识别号识别为「{value}」，校验不通过，已按最可能的误认修正为"
+                f"「{getattr(raw.data, name)}」：请对照发票原件核对。"
+            )
+            out.append(Finding("tax_id_repaired", Severity.WARNING, message, name))
+        elif kind == "ambiguous":
+            options = "、".join(value.split(","))
+            message = (
+                f"{who}纳税人识别号「{getattr(raw.data, name)}」校验不通过，可能是 {options} "
+                "中的一个，无法确定：请对照发票原件填写。"
+            )
+            out.append(Finding("tax_id_ambiguous", Severity.WARNING, message, name))
+    return out
 
 
 def doubted_by_rules(findings: list[Finding], confidence: dict[str, float]) -> set[str]:
@@ -97,4 +136,4 @@ def doubted_by_rules(findings: list[Finding], confidence: dict[str, float]) -> s
     return out
 
 
-__all__ = ["Fields", "doubted_by_rules", "known_buyer"]
+__all__ = ["Fields", "doubted_by_rules", "known_buyer", "repair_findings"]

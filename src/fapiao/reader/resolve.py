@@ -18,7 +18,7 @@ from fapiao.core.kinds import kind_from_name, kind_name
 from fapiao.core.qr import QrPayload, parse_qr
 from fapiao.core.rules import check_invoice
 from fapiao.reader.base import KEY_FIELDS, ExtractedInvoice, RawInvoice
-from fapiao.reader.calibrate import Fields, doubted_by_rules, known_buyer
+from fapiao.reader.calibrate import Fields, doubted_by_rules, known_buyer, repair_findings
 
 REVIEW_BELOW = 0.9
 DERIVED_PENALTY = 0.1
@@ -150,7 +150,7 @@ def resolve(
     misread one can be compared with)."""
     f = Fields(raw)
     review: set[str] = set()
-    findings = known_buyer(f, buyer_tax_id)
+    findings = known_buyer(f, buyer_tax_id, raw.extras) + repair_findings(raw)
     _derive(f, today)
     findings += _cross_check_qr(f, raw.qr_text, review)
     review.update(missing_key_fields(f.data))
@@ -163,7 +163,9 @@ def resolve(
         if confidence < REVIEW_BELOW:
             review.add(name)
     for finding in findings:
-        if finding.severity == Severity.ERROR and finding.field:
+        if finding.field and (
+            finding.severity == Severity.ERROR or finding.code.startswith("tax_id_")
+        ):
             review.add(finding.field)
     order = {name: i for i, name in enumerate(_ORDER)}
     return ExtractedInvoice(
