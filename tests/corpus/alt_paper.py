@@ -83,13 +83,13 @@ def _draw_text(draw: ImageDraw.ImageDraw, t: Text, s: float, ink: tuple[int, int
 
 def _dots(mask: np.ndarray, pitch: int) -> np.ndarray:
     """A dot-matrix print of a glyph mask: round dots on a grid where ink was."""
+    h, w = (mask.shape[0] // pitch) * pitch, (mask.shape[1] // pitch) * pitch
+    cells = mask[:h, :w].reshape(h // pitch, pitch, w // pitch, pitch).mean(axis=(1, 3)) > 60
+    ys, xs = np.mgrid[0:pitch, 0:pitch] - (pitch - 1) / 2
+    # Dots that touch but do not melt into strokes.
+    disk = (xs**2 + ys**2 <= (0.5 * pitch) ** 2).astype(np.uint8)
     out = np.zeros_like(mask)
-    h, w = mask.shape
-    radius = max(1, round(pitch * 0.42))  # dots that touch but do not melt into strokes
-    for y in range(0, h - pitch, pitch):
-        for x in range(0, w - pitch, pitch):
-            if mask[y : y + pitch, x : x + pitch].mean() > 60:
-                cv2.circle(out, (x + pitch // 2, y + pitch // 2), radius, 255, -1)
+    out[:h, :w] = np.kron(cells.astype(np.uint8), disk) * 255
     return out
 
 
@@ -118,7 +118,7 @@ def draw_paper(inv: InvoiceData, style: AltStyle, paper: PaperStyle) -> np.ndarr
             _draw_text(vdraw, t, s, 255, mono=paper.dot_matrix)  # type: ignore[arg-type]
     mask = np.asarray(values)
     if paper.dot_matrix:
-        mask = _dots(mask, max(2, round(s * 0.45)))
+        mask = _dots(mask, max(2, round(s * 0.6)))
     arr = np.asarray(sheet, dtype=np.float32)
     a = (mask.astype(np.float32) / 255 * 0.9)[..., None]
     arr = arr * (1 - a) + np.array([25.0, 25.0, 35.0]) * a

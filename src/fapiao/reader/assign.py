@@ -123,8 +123,9 @@ def anchors(pt: PageText) -> list[Anchor]:
     return found
 
 
-def _label_above(pt: PageText, box: Box) -> bool:
-    """A tax-id label right above the value (forms that put labels over their boxes)."""
+def _label_near(pt: PageText, box: Box) -> bool:
+    """A tax-id label just above the value (forms that put labels over their boxes), or
+    left of it but off its row by up to a line (a print moved off the form's boxes)."""
     for line in pt.lines:
         if not _TAX_LABEL.search(line.text):
             continue
@@ -133,7 +134,10 @@ def _label_above(pt: PageText, box: Box) -> bool:
             lx0, lx1 = chars[0].x0, chars[-1].x1
             ly1 = max(c.y1 for c in chars)
             em = max(c.height for c in chars)
-            if 0 <= box.y0 - ly1 <= 2.5 * em and lx0 - 2 * em <= box.x0 <= lx1 + 2 * em:
+            cy = (min(c.y0 for c in chars) + ly1) / 2
+            above = 0 <= box.y0 - ly1 <= 2.5 * em and lx0 - 2 * em <= box.x0 <= lx1 + 2 * em
+            beside = abs(box.cy - cy) <= 1.3 * em and -em <= box.x0 - lx1 <= 12 * em
+            if above or beside:
                 return True
     return False
 
@@ -178,7 +182,7 @@ def tax_id_candidates(pt: PageText) -> list[TaxIdCandidate]:
             continue
         check = check_tax_id(tok.text)
         if not labelled and not (check.valid and check.form == "uscc18"):
-            if not _label_above(pt, tok.box):
+            if not _label_near(pt, tok.box):
                 continue
             labelled = True
         prefix = _PREFIX.search(tok.left) if labelled else None

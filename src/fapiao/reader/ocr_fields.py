@@ -28,6 +28,7 @@ from fapiao.reader.ocr import OcrBox
 from fapiao.reader.ocr_items import typed_cells
 from fapiao.reader.pdf_items import find_header, read_items
 from fapiao.reader.pdf_layout import Char, PageText, Word, _group_lines
+from fapiao.reader.totals import fill_totals
 
 OCR_CAP = 0.85  # below resolve.REVIEW_BELOW: OCR alone always asks for a check
 CHECKED = 0.95  # an OCR value confirmed by an independent reading on the same page
@@ -107,6 +108,7 @@ def read_fields(
     found = pdf_fields.parties(raw, pt)
     assign.apply_tax_ids(raw, pt, "pdf_text")
     pdf_fields.totals(raw, pt, table.columns if table else {})
+    fill_totals(raw, pt)
     _remarks(raw, pt, found)
     if table:
         items = read_items(pt, table, place=typed_cells)

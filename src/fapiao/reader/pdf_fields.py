@@ -60,12 +60,20 @@ def _value_text(words: list[Word]) -> str:
 def _put_pattern(
     raw: RawInvoice, pt: PageText, name: str, label: re.Pattern[str], value: re.Pattern[str]
 ) -> None:
-    for hit in pt.find(label):
+    hits = list(pt.find(label))
+    for hit in hits:
         text = _value_text(pt.right_of(hit))
         match = value.match(text)
         if match:
             put(raw, name, match.group(0), "pdf_text", SURE)
             return
+    # Off its label's row (a print moved off the form): found, but only FAIR.
+    for hit in hits:
+        for word in pt.near(hit):
+            match = value.fullmatch(word.text.lstrip(":"))
+            if match:
+                put(raw, name, match.group(0), "pdf_text", FAIR)
+                return
 
 
 def header(raw: RawInvoice, pt: PageText) -> None:
@@ -77,6 +85,11 @@ def header(raw: RawInvoice, pt: PageText) -> None:
         date = parse_date(_value_text(pt.right_of(hit)))
         if date and put(raw, "issue_date", date, "pdf_text", SURE):
             break
+    if "issue_date" not in raw.sources:
+        for hit in pt.find(_DATE):
+            dates = [parse_date(w.text) for w in pt.near(hit)]
+            if any(dates) and put(raw, "issue_date", next(d for d in dates if d), "pdf_text", FAIR):
+                break
     for hit in pt.find(_ISSUER):
         words = pt.right_of(hit)
         if words and ":" not in words[0].text and words[0].x0 - hit.box.x1 < 4 * hit.box.em:
