@@ -37,6 +37,11 @@ CAP = 0.85  # below resolve.REVIEW_BELOW
 _DIGITS = re.compile(r"[^0-9]")
 _MONEY = re.compile(r"[^0-9.]")
 _ALNUM = re.compile(r"[^0-9A-Z]")
+_SPACE = re.compile(r"\s")
+# Text with no check at all (names, 开票人, the printed kind): not key fields, so a clean
+# reading of every character in its labelled place is taken as it is.
+_DESCRIPTIVE = frozenset({"buyer_name", "seller_name", "issuer", "invoice_type_name"})
+DESCRIPTIVE_SURE = 0.97
 
 
 def _filtered(box: OcrBox, drop: re.Pattern[str]) -> tuple[str, list[int]]:
@@ -76,7 +81,11 @@ def _key(value: object) -> tuple[str, re.Pattern[str]]:
     if isinstance(value, Decimal):
         return f"{abs(value):.2f}", _MONEY
     if isinstance(value, str):
-        return _ALNUM.sub("", unicodedata.normalize("NFKC", value).upper()), _ALNUM
+        folded = unicodedata.normalize("NFKC", value).upper()
+        alnum = _ALNUM.sub("", folded)
+        if alnum and len(alnum) == len(_SPACE.sub("", folded)):
+            return alnum, _ALNUM
+        return _SPACE.sub("", folded), _SPACE  # names and other text: every character
     return "", _ALNUM
 
 
@@ -145,6 +154,8 @@ def calibrate(raw: RawInvoice, boxes: list[OcrBox]) -> None:
         passes = passes and f"conflict:{name}" not in raw.extras  # the page says two things
         if placed and passes:
             confidence = SURE
+        elif name in _DESCRIPTIVE and layout >= CAP and score >= DESCRIPTIVE_SURE:
+            confidence = 0.9
         else:
             if passes and isinstance(value, str):
                 raw.extras[f"side_only:{name}"] = value  # all but its place is sure

@@ -121,10 +121,11 @@ def _title(raw: RawInvoice, pt: PageText) -> None:
 
 
 def _below(singles: list[Word], ch: str, box: Box, em: float) -> Word | None:
-    """The character `ch` stacked under `box` (side labels spread over a block's height)."""
+    """The character `ch` stacked under `box` (side labels spread over a block's height;
+    OCR boxes of stacked characters may overlap a little)."""
     found = [
         w for w in singles
-        if w.text == ch and abs(w.x0 - box.x0) < em and 0 < w.y0 - box.y1 < 8 * em
+        if w.text == ch and abs(w.x0 - box.x0) < em and -0.5 * em < w.y0 - box.y1 < 8 * em
     ]  # fmt: skip
     return min(found, key=lambda w: w.y0) if found else None
 

@@ -168,7 +168,8 @@ class PageText:
         seen = {id(c) for c in tail}
         start = tail[-1].x1 if tail else box.x1
         for word in self.words:
-            if word.x0 < start - 0.5 or word.x0 >= stop_x:
+            # OCR boxes may overlap the label's end by a little.
+            if word.x0 < start - 0.5 * box.em or word.x0 >= stop_x:
                 continue
             if id(word.chars[0]) in seen:
                 continue
