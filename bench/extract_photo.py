@@ -220,6 +220,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--alt", type=int, default=40, help="second-renderer paper invoices")
     parser.add_argument("--no-samples", action="store_true")
+    parser.add_argument(
+        "--buyer-tax-id",
+        help="the organisation's tax id, as the service passes it (the corpus buyer's: "
+        "911101085512345672)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per file")
     parser.add_argument(
         "--bare", type=int, default=1000, help="time the bare OCR call on at most N photos"
@@ -227,7 +232,8 @@ def main() -> None:
     args = parser.parse_args()
     files = corpus(args.n, args.seed) + alt_corpus(args.alt, args.seed)
     files += [] if args.no_samples else samples()
-    report(run(files, verbose=args.verbose, bare_limit=args.bare))
+    figures = run(files, verbose=args.verbose, bare_limit=args.bare, buyer_tax_id=args.buyer_tax_id)
+    report(figures)
 
 
 if __name__ == "__main__":

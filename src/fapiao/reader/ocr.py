@@ -291,22 +291,44 @@ def _recognise(
 ) -> tuple[list[np.ndarray], list[Recognised]]:
     """Recognition in two rounds: the short boxes (labels, single characters) first; then
     the long ones, except the lines of the 密码区 (four lines of cipher on older invoices,
-    a sixth of the page's text and of no use to anyone), found by its side label."""
+    a sixth of the page's text and of no use to anyone), found by its side label, and the
+    parties' addresses and bank accounts (no field of an invoice holds them)."""
     short = [i for i, q in enumerate(quads) if _ratio(q) <= _SHORT_RATIO]
     texts: dict[int, Recognised] = {}
     if short:
         found = recognise(engine, engine.get_crop_img_list(image, [quads[i] for i in short]))
         texts.update(zip(short, found, strict=True))
     region = _cipher_region(quads, texts)
+    skip = _unused_values(quads, texts)
     long = [
         i for i, q in enumerate(quads)
-        if i not in texts and not (region and _inside(q, region))
+        if i not in texts and i not in skip and not (region and _inside(q, region))
     ]  # fmt: skip
     if long:
         found = recognise(engine, engine.get_crop_img_list(image, [quads[i] for i in long]))
         texts.update(zip(long, found, strict=True))
     keep = sorted(texts)
     return [quads[i] for i in keep], [texts[i] for i in keep]
+
+
+_UNUSED_LABELS = ("地址", "开户行")
+
+
+def _unused_values(quads: list[np.ndarray], texts: dict[int, Recognised]) -> set[int]:
+    """Boxes on the row of a 地址、电话 or 开户行及账号 label, right of it."""
+    out: set[int] = set()
+    for i, found in texts.items():
+        if not found.text.strip().startswith(_UNUSED_LABELS):
+            continue
+        x1 = float(quads[i][:, 0].max())
+        _, y = _centre(quads[i])
+        em = float(np.linalg.norm(quads[i][0] - quads[i][3]))
+        for j, q in enumerate(quads):
+            if j in texts or abs(_centre(q)[1] - y) > 0.5 * em:
+                continue
+            if 0 <= float(q[:, 0].min()) - x1 < 3 * em:
+                out.add(j)
+    return out
 
 
 def _centre(quad: np.ndarray) -> tuple[float, float]:
