@@ -176,7 +176,9 @@ def calibrate(raw: RawInvoice, boxes: list[OcrBox]) -> None:
         score = found[0] if found else 0.0
         check = passes_check(name, value, raw.data)
         if name in ("buyer_tax_id", "seller_tax_id"):
-            clean = _doubtful(found) <= 1 and score >= 0.3
+            # Or read the same in two places (the block and the stamp or 备注): a misreading
+            # seldom repeats itself, and one that does still fails the check character.
+            clean = (_doubtful(found) <= 1 and score >= 0.3) or seen[name] >= 2
         elif name in triple:
             clean = triple_doubt <= 1 and score >= 0.3
         else:
