@@ -172,3 +172,27 @@ def test_mask_never_reveals_the_middle(text: str) -> None:
 )
 def test_personal_numbers_in_free_text_are_masked(text: str, masked: str | None) -> None:
     assert mask_personal_numbers(text) == (masked or text)
+
+
+def test_uscc_repair_by_one_ocr_confusion() -> None:
+    from fapiao.core.taxid import uscc_repairs
+
+    good = "91110108586991066J"
+    assert uscc_repairs(good) == []  # nothing to repair
+    assert uscc_repairs("9111010858699IO66J") == []  # two misreads: not one substitution
+    assert good in uscc_repairs("91110108586991O66J")  # O for 0: always a misread
+    assert uscc_repairs("911101085869910") == []  # not 18 characters
+
+
+def test_uscc_repair_never_picks_among_several() -> None:
+    from fapiao.core.taxid import is_valid_uscc, uscc_repairs
+
+    # Every candidate offered is valid; the caller flags when there is more than one.
+    offered = 0
+    for text in ("911101085512345B72", "9111O1085512345672", "91110108551234567Z",
+                 "911101085512345673", "91110108G512345672"):  # fmt: skip
+        repairs = uscc_repairs(text)
+        offered += len(repairs)
+        assert all(is_valid_uscc(r) and r[2:8].isdigit() for r in repairs)
+        assert all(sum(a != b for a, b in zip(r, text, strict=True)) == 1 for r in repairs)
+    assert offered >= 3

@@ -247,3 +247,18 @@ def test_uploading_again_puts_back_an_original_lost_from_storage(users: dict[str
     assert upload(users["submitter"], blob, "a.xml").pk == doc.pk
     with default_storage.open(doc.file.name, "rb") as fh:
         assert fh.read() == blob
+
+
+def test_the_organisations_tax_id_tells_the_reader_which_party_is_the_buyer(
+    users: dict[str, User], corpus: CorpusGenerator
+) -> None:
+    from tests.corpus.alt_layout import AltStyle
+    from tests.corpus.alt_pdf import render_alt_pdf
+
+    [inv] = sample(corpus)
+    assert inv.buyer_tax_id == users["submitter"].organisation.tax_id  # type: ignore[union-attr]
+    # Nothing on the page names the parties: only the organisation's own id settles it.
+    doc = read(users["submitter"], render_alt_pdf(inv, AltStyle(heading="none")), "a.pdf")
+    [read_inv] = doc.extraction["invoices"]
+    assert read_inv["buyer_tax_id"] == inv.buyer_tax_id
+    assert "buyer_tax_id" not in read_inv["needs_review"]

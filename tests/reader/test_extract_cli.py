@@ -74,3 +74,25 @@ def test_progress_on_a_terminal(tmp_path: Path, generated: list[InvoiceData]) ->
 def test_bad_arguments_exit_2() -> None:
     code, _, _ = _run(["--json", "--jsonl", "x"])
     assert code == 2
+
+
+def test_buyer_tax_id_settles_which_party_is_the_buyer(
+    tmp_path: Path, generated: list[InvoiceData]
+) -> None:
+    from tests.corpus.alt_layout import AltStyle
+    from tests.corpus.alt_pdf import render_alt_pdf
+
+    inv = next(i for i in generated if i.buyer_tax_id and i.invoice_type in ("10", "01"))
+    # Nothing on this page names the parties: which tax id is whose is only a guess...
+    path = tmp_path / "unnamed.pdf"
+    path.write_bytes(render_alt_pdf(inv, AltStyle(heading="none")))
+    _, out, _ = _run([str(path), "--json"])
+    [guessed] = json.loads(out)[0]["invoices"]
+    assert guessed["buyer_tax_id"] == inv.buyer_tax_id
+    assert "buyer_tax_id" in guessed["needs_review"]
+    # ...until the organisation's own tax id says which one is the buyer's.
+    _, out, _ = _run([str(path), "--json", "--buyer-tax-id", str(inv.buyer_tax_id)])
+    [known] = json.loads(out)[0]["invoices"]
+    assert known["buyer_tax_id"] == inv.buyer_tax_id
+    assert known["seller_tax_id"] == inv.seller_tax_id
+    assert "buyer_tax_id" not in known["needs_review"]

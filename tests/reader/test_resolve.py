@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fapiao.core.invoice import InvoiceData
+from fapiao.core.invoice import InvoiceData, LineItemData
 from fapiao.reader.base import RawInvoice
 from fapiao.reader.resolve import resolve
 from tests.reader.conftest import TODAY
@@ -25,7 +25,13 @@ def _raw(source: str = "ocr", confidence: float = 0.95, **values: object) -> Raw
         amount=Decimal("100.00"),
         tax_amount=Decimal("6.00"),
         total_amount=Decimal("106.00"),
-    )
+        items=[
+            LineItemData(
+                name="*餐饮服务*餐费", amount=Decimal("100.00"), tax_rate="0.06",
+                tax_amount=Decimal("6.00"),
+            )
+        ],
+    )  # fmt: skip
     for name, value in values.items():
         setattr(data, name, value)
     found = [n for n in data.to_schema_dict() if getattr(data, n, None) not in (None, "", [])]
@@ -41,6 +47,52 @@ def test_clean_invoice_needs_no_review() -> None:
     assert out.needs_review == []
     assert out.data.region == "北京"
     assert out.data.invoice_type_name == "增值税电子普通发票"
+
+
+def test_no_line_read_asks_for_the_lines() -> None:
+    # Every invoice has at least one line: none read is a reading failure to look at.
+    out = resolve(_raw(items=[]), today=TODAY)
+    assert out.needs_review == ["items"]
+
+
+def test_amounts_that_do_not_add_up_are_all_doubted() -> None:
+    # 金额 + 税额 != 价税合计: any of the three may be the misread one.
+    out = resolve(_raw(tax_amount=Decimal("9.00"), source="pdf_text"), today=TODAY)
+    assert {"amount", "tax_amount", "total_amount"} <= set(out.needs_review)
+
+
+def test_organisation_tax_id_confirms_the_buyer() -> None:
+    raw = _raw(confidence=0.85)
+    out = resolve(raw, today=TODAY, buyer_tax_id="911101085512345672")
+    assert "buyer_tax_id" not in out.needs_review
+    assert "seller_tax_id" in out.needs_review
+
+
+def test_organisation_tax_id_on_the_guessed_seller_side_moves_to_the_buyer() -> None:
+    raw = _raw(confidence=0.8, buyer_tax_id="91110108816528297R",
+               seller_tax_id="911101085512345672")  # fmt: skip
+    out = resolve(raw, today=TODAY, buyer_tax_id="911101085512345672")
+    assert out.data.buyer_tax_id == "911101085512345672"
+    assert out.data.seller_tax_id == "91110108816528297R"
+    assert "buyer_tax_id" not in out.needs_review
+
+
+def test_a_certain_seller_side_is_not_overridden_by_the_organisation() -> None:
+    # The organisation's own sales invoice: the page says it is the seller.
+    raw = _raw(buyer_tax_id="91110108816528297R", seller_tax_id="911101085512345672")
+    out = resolve(raw, today=TODAY, buyer_tax_id="911101085512345672")
+    assert out.data.seller_tax_id == "911101085512345672"
+
+
+def test_misread_buyer_tax_id_close_to_the_organisation_is_replaced_and_said() -> None:
+    raw = _raw(buyer_tax_id="9111010855I2345672")  # 1 read as I: fails its check
+    out = resolve(raw, today=TODAY, buyer_tax_id="911101085512345672")
+    assert out.data.buyer_tax_id == "911101085512345672"
+    assert "buyer_tax_id_known" in {f.code for f in out.findings}
+    assert "buyer_tax_id" not in out.needs_review  # the organisation's id is known
+    other = resolve(_raw(buyer_tax_id="91110108551234567X"), today=TODAY,
+                    buyer_tax_id="440301999999999")  # fmt: skip
+    assert other.data.buyer_tax_id == "91110108551234567X"  # not near: left as read
 
 
 def test_qr_agreement_makes_fields_certain() -> None:

@@ -39,6 +39,33 @@ def is_valid_uscc(code: str) -> bool:
     return uscc_check_char(code[:17]) == code[17]
 
 
+# Characters OCR takes for one another (a USCC never holds I, O, S, V or Z, so those are
+# always misreads of the digit or letter beside them).
+OCR_CONFUSIONS = ("0ODQ", "1IL", "2Z", "5S", "8B", "6G", "7T", "4A", "UV")
+
+
+def uscc_repairs(text: str) -> list[str]:
+    """The valid 统一社会信用代码 one OCR confusion away from an 18-character `text` that
+    fails its check: one means a likely repair, several mean it cannot be told which
+    (never pick one), none means the misreading was of another kind."""
+    code = normalize_tax_id(text)
+    if len(code) != 18 or is_valid_uscc(code):
+        return []
+    found: set[str] = set()
+    for i, ch in enumerate(code):
+        for group in OCR_CONFUSIONS:
+            if ch not in group:
+                continue
+            for alt in group:
+                candidate = code[:i] + alt + code[i + 1 :]
+                # The first character names the registering authority (1-9, A, N, Y);
+                # characters 3-8 are its 行政区划 code: digits.
+                plausible = candidate[0] in "123456789ANY" and candidate[2:8].isdigit()
+                if alt != ch and alt in _VALUE and plausible and is_valid_uscc(candidate):
+                    found.add(candidate)
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class TaxIdCheck:
     valid: bool

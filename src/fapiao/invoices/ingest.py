@@ -250,7 +250,11 @@ def read_document(*, document_id: int) -> Document | None:
             _finish(doc, imported.state, code=imported.code, message=imported.message)
             return doc
         result = extract_bytes(
-            blob, filename=doc.original_name, limits=limits(), today=timezone.localdate()
+            blob,
+            filename=doc.original_name,
+            limits=limits(),
+            today=timezone.localdate(),
+            buyer_tax_id=doc.organisation.tax_id or None,  # almost always the buyer's
         )
         extraction = result.to_schema_dict()
         if result.error is not None:

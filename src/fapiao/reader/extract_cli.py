@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
         description="识别发票文件（OFD、XML、PDF、图片），不需要数据库。",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="发票文件")
+    parser.add_argument(
+        "--buyer-tax-id",
+        metavar="TAX_ID",
+        help="本单位纳税人识别号：通常是购买方，用于判断票面上哪个税号属于购买方",
+    )
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="输出 JSON 数组")
     fmt.add_argument("--jsonl", action="store_true", help="每个文件一行 JSON")
@@ -78,7 +83,7 @@ def run_extract(argv: list[str], stdout: IO[str], stderr: IO[str]) -> int:
     progress = len(files) >= _PROGRESS_FROM and stderr.isatty()
     results: list[ExtractionResult] = []
     for i, name in enumerate(files, 1):
-        result = extract_path(name)
+        result = extract_path(name, buyer_tax_id=args.buyer_tax_id)
         results.append(result)
         if args.jsonl:
             stdout.write(json.dumps(result.to_schema_dict(), ensure_ascii=False) + "\n")

@@ -68,7 +68,10 @@ def read_pixels(rgb: np.ndarray) -> RawInvoice:
         if ocr_fields.looks_like_invoice(other.boxes):
             reading = other
     if ocr_fields.looks_like_invoice(reading.boxes):
-        raw = ocr_fields.read_fields(reading.boxes, reading.width, reading.height)
+        raw = ocr_fields.read_fields(
+            reading.boxes, reading.width, reading.height,
+            reread=lambda box: ocr.reread(reading, box, left=0.5, right=1.5),
+        )  # fmt: skip
     elif qr is not None:
         raw = RawInvoice(InvoiceData())  # the QR alone still identifies it
     else:

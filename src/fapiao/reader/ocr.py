@@ -21,10 +21,12 @@ import logging
 import math
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from fapiao.reader.ocr_rec import Recognised, expand, recognise
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class OcrBox:
     y1: float
     text: str
     score: float
+    chars: tuple[float, ...] = ()  # probability of each character of text (ocr_rec)
+    index: int = -1  # its quad in Reading.quads, for a second look
 
     @property
     def vertical(self) -> bool:
@@ -61,6 +65,7 @@ class Reading:
     image: np.ndarray  # the page turned upright (quarter turns only)
     turn: int  # clockwise degrees applied to the input (0/90/180/270)
     skew: float  # degrees the text lines rose to the right, undone in the box frame
+    quads: list[np.ndarray] = field(default_factory=list)  # in `image`, by OcrBox.index
 
     @property
     def width(self) -> float:
@@ -197,24 +202,51 @@ def _rotate(image: np.ndarray, degrees: int) -> np.ndarray:
 
 def _boxes(
     quads: list[np.ndarray],
-    texts: list[tuple[str, float]],
+    texts: list[Recognised],
     skew: float,
     centre: tuple[float, float],
 ) -> list[OcrBox]:
     """Axis-aligned boxes in the deskewed frame (the quads turned by -skew about the page
     centre); empty and low-score texts dropped as the engine does."""
+    out: list[OcrBox] = []
+    for index, (quad, found) in enumerate(zip(quads, texts, strict=True)):
+        box = _box(quad, found, skew, centre, index)
+        if box is not None:
+            out.append(box)
+    return out
+
+
+def _box(
+    quad: np.ndarray, found: Recognised, skew: float, centre: tuple[float, float], index: int
+) -> OcrBox | None:
+    text = found.text.strip()
+    if not text or found.score < 0.5:
+        return None
+    # Strip() may drop edge spaces: keep the character scores aligned with the text.
+    lead = len(found.text) - len(found.text.lstrip())
+    chars = found.chars[lead : lead + len(text)]
     rad = math.radians(-skew)
     cos, sin = math.cos(rad), math.sin(rad)
     cx, cy = centre
-    out: list[OcrBox] = []
-    for quad, (text, score) in zip(quads, texts, strict=True):
-        text = str(text).strip()
-        if not text or float(score) < 0.5:
-            continue
-        xs = [cx + (x - cx) * cos - (y - cy) * sin for x, y in quad]
-        ys = [cy + (x - cx) * sin + (y - cy) * cos for x, y in quad]
-        out.append(OcrBox(min(xs), min(ys), max(xs), max(ys), text, float(score)))
-    return out
+    xs = [cx + (x - cx) * cos - (y - cy) * sin for x, y in quad]
+    ys = [cy + (x - cx) * sin + (y - cy) * cos for x, y in quad]
+    return OcrBox(min(xs), min(ys), max(xs), max(ys), text, found.score, chars, index)
+
+
+def reread(reading: Reading, box: OcrBox, *, left: float, right: float) -> OcrBox | None:
+    """The box read again from its quad widened by `left` and `right` times its height
+    (a clipped last character), in the same frame; None when it reads nothing."""
+    if not 0 <= box.index < len(reading.quads):
+        return None
+    quad = expand(reading.quads[box.index], left=left, right=right, vertical=0.12)
+    height, width = reading.image.shape[:2]
+    quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
+    quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
+    with _lock:
+        engine = _get_engine()
+        [found] = recognise(engine, engine.get_crop_img_list(reading.image, [quad]))
+    centre = (width / 2, height / 2)
+    return _box(quad, found, reading.skew, centre, box.index)
 
 
 def read_page(image: np.ndarray, *, turn: int | None = None) -> Reading:
@@ -245,7 +277,7 @@ def read_page(image: np.ndarray, *, turn: int | None = None) -> Reading:
         skew = _skew(quads)
         quads, texts = _recognise(engine, upright, quads)
         centre = (upright.shape[1] / 2, upright.shape[0] / 2)
-        return Reading(_boxes(quads, texts, skew, centre), upright, turn, skew)
+        return Reading(_boxes(quads, texts, skew, centre), upright, turn, skew, quads)
 
 
 def _ratio(quad: np.ndarray) -> float:
@@ -256,25 +288,47 @@ def _ratio(quad: np.ndarray) -> float:
 
 def _recognise(
     engine: Any, image: np.ndarray, quads: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[tuple[str, float]]]:
+) -> tuple[list[np.ndarray], list[Recognised]]:
     """Recognition in two rounds: the short boxes (labels, single characters) first; then
     the long ones, except the lines of the 密码区 (four lines of cipher on older invoices,
-    a sixth of the page's text and of no use to anyone), found by its side label."""
+    a sixth of the page's text and of no use to anyone), found by its side label, and the
+    parties' addresses and bank accounts (no field of an invoice holds them)."""
     short = [i for i, q in enumerate(quads) if _ratio(q) <= _SHORT_RATIO]
-    texts: dict[int, tuple[str, float]] = {}
+    texts: dict[int, Recognised] = {}
     if short:
-        found, _ = engine.text_rec(engine.get_crop_img_list(image, [quads[i] for i in short]))
+        found = recognise(engine, engine.get_crop_img_list(image, [quads[i] for i in short]))
         texts.update(zip(short, found, strict=True))
     region = _cipher_region(quads, texts)
+    skip = _unused_values(quads, texts)
     long = [
         i for i, q in enumerate(quads)
-        if i not in texts and not (region and _inside(q, region))
+        if i not in texts and i not in skip and not (region and _inside(q, region))
     ]  # fmt: skip
     if long:
-        found, _ = engine.text_rec(engine.get_crop_img_list(image, [quads[i] for i in long]))
+        found = recognise(engine, engine.get_crop_img_list(image, [quads[i] for i in long]))
         texts.update(zip(long, found, strict=True))
     keep = sorted(texts)
     return [quads[i] for i in keep], [texts[i] for i in keep]
+
+
+_UNUSED_LABELS = ("地址", "开户行")
+
+
+def _unused_values(quads: list[np.ndarray], texts: dict[int, Recognised]) -> set[int]:
+    """Boxes on the row of a 地址、电话 or 开户行及账号 label, right of it."""
+    out: set[int] = set()
+    for i, found in texts.items():
+        if not found.text.strip().startswith(_UNUSED_LABELS):
+            continue
+        x1 = float(quads[i][:, 0].max())
+        _, y = _centre(quads[i])
+        em = float(np.linalg.norm(quads[i][0] - quads[i][3]))
+        for j, q in enumerate(quads):
+            if j in texts or abs(_centre(q)[1] - y) > 0.5 * em:
+                continue
+            if 0 <= float(q[:, 0].min()) - x1 < 3 * em:
+                out.add(j)
+    return out
 
 
 def _centre(quad: np.ndarray) -> tuple[float, float]:
@@ -282,11 +336,11 @@ def _centre(quad: np.ndarray) -> tuple[float, float]:
 
 
 def _cipher_region(
-    quads: list[np.ndarray], texts: dict[int, tuple[str, float]]
+    quads: list[np.ndarray], texts: dict[int, Recognised]
 ) -> tuple[float, float, float] | None:
     """(left x, top y, bottom y) of the 密码区 lines: right of the stacked 密 ... 区 label."""
-    tops = [i for i, (t, _) in texts.items() if t.strip().startswith("密")]
-    ends = [i for i, (t, _) in texts.items() if t.strip().endswith("区")]
+    tops = [i for i, r in texts.items() if r.text.strip().startswith("密")]
+    ends = [i for i, r in texts.items() if r.text.strip().endswith("区")]
     for i in tops:
         x, y = _centre(quads[i])
         em = float(np.linalg.norm(quads[i][0] - quads[i][3]))
@@ -308,9 +362,3 @@ def _half_turn(quad: np.ndarray, width: int, height: int) -> np.ndarray:
     """A quad in the page turned 180 degrees, corners in (tl, tr, br, bl) order again."""
     turned = np.array([[width - 1 - x, height - 1 - y] for x, y in quad], dtype=np.float32)
     return turned[[2, 3, 0, 1]]
-
-
-def recognise(image: np.ndarray) -> list[OcrBox]:
-    """Text runs of an upright RGB or grey image: detection and recognition, nothing else
-    (the bare OCR call the benchmark compares the whole reading with)."""
-    return read_page(image, turn=0).boxes

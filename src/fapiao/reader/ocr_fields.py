@@ -14,25 +14,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 from fapiao.core import codes
 from fapiao.core.invoice import InvoiceData
 from fapiao.core.money import parse_chinese_upper
-from fapiao.core.taxid import check_tax_id
-from fapiao.reader import pdf_fields
+from fapiao.core.taxid import is_valid_uscc, uscc_check_char, uscc_repairs
+from fapiao.reader import assign, ocr_confidence, pdf_fields
 from fapiao.reader.base import RawInvoice
 from fapiao.reader.fields import put
 from fapiao.reader.ocr import OcrBox
 from fapiao.reader.ocr_items import typed_cells
 from fapiao.reader.pdf_items import find_header, read_items
 from fapiao.reader.pdf_layout import Char, PageText, Word, _group_lines
+from fapiao.reader.totals import fill_totals
 
 OCR_CAP = 0.85  # below resolve.REVIEW_BELOW: OCR alone always asks for a check
 CHECKED = 0.95  # an OCR value confirmed by an independent reading on the same page
 _ANCHORS = re.compile(r"发票|合计|纳税人识别号|开票日期|价税")
-_NO_NUMBER = re.compile(r"^N[oO0º°]\.?:?(\d{8})$")
-_CODE_ONLY = re.compile(r"^(\d{10}|\d{12})$")
+_NO_NUMBER = re.compile(r"^N[oO0DB]?\.?:?(\d{8})$")  # No, as OCR reads it
 
 
 class OcrPage(PageText):
@@ -84,56 +85,37 @@ def _char(ch: str, x0: float, y0: float, x1: float, y1: float, index: int) -> Ch
     return Char(ch, norm, x0, y0, x1, y1, index)
 
 
-_HEAD = re.compile(r"发票代码|发票号码|开票日期|校验码")
-_FOOT = re.compile(r"价税合计|开票人|收款人|复核")
-
-
-def mostly_vertical(boxes: list[OcrBox]) -> bool:
-    """A page photographed sideways: most multi-character runs are taller than wide."""
-    runs = [b for b in boxes if len(b.text) > 1]
-    return bool(runs) and sum(1 for b in runs if b.vertical) > len(runs) / 2
-
-
-def upside_down(boxes: list[OcrBox], height: float) -> bool:
-    """The header labels (代码, 号码, 日期) below the footer ones (价税合计, 开票人); failing
-    either, the title below the middle of the page. The classifier reads single upside-down
-    lines correctly, so the text alone does not tell."""
-
-    def centres(pattern: re.Pattern[str]) -> list[float]:
-        return [
-            (b.y0 + b.y1) / 2
-            for b in boxes
-            if pattern.search(unicodedata.normalize("NFKC", b.text))
-        ]
-
-    head, foot = centres(_HEAD), centres(_FOOT)
-    if head and foot:
-        return sum(head) / len(head) > sum(foot) / len(foot)
-    titles = [b for b in boxes if "发票" in b.text and not _HEAD.search(b.text)]
-    if titles:
-        title = max(titles, key=lambda b: b.y1 - b.y0)
-        return (title.y0 + title.y1) / 2 > 0.6 * height
-    return False
-
-
 def looks_like_invoice(boxes: list[OcrBox]) -> bool:
     return sum(1 for b in boxes if _ANCHORS.search(unicodedata.normalize("NFKC", b.text))) >= 2
 
 
-def read_fields(boxes: list[OcrBox], width: float, height: float) -> RawInvoice:
+# The first two characters of most USCCs (registering authority, kind of organisation):
+# enterprises 91-93, public institutions 12, social organisations 51-53.
+_USCC_KINDS = frozenset({"91", "92", "93", "12", "51", "52", "53"})
+Reread = Callable[[OcrBox], "OcrBox | None"]
+
+
+def read_fields(
+    boxes: list[OcrBox], width: float, height: float, *, reread: Reread | None = None
+) -> RawInvoice:
+    """`reread`: reads one box again from a wider crop (ocr.reread), for a second look at a
+    value that fails its check."""
     pt = page_from_boxes(boxes, width, height)
     raw = RawInvoice(InvoiceData())
     table = find_header(pt)
     pdf_fields.header(raw, pt)
     _unlabelled_header(raw, boxes, height)
     found = pdf_fields.parties(raw, pt)
+    assign.apply_tax_ids(raw, pt, "pdf_text")
     pdf_fields.totals(raw, pt, table.columns if table else {})
+    fill_totals(raw, pt)
     _remarks(raw, pt, found)
     if table:
         items = read_items(pt, table, place=typed_cells)
         if items:
             put(raw, "items", items, "pdf_text", pdf_fields.FAIR)
-    _as_ocr(raw, boxes)
+    boxes = _second_look(raw, boxes, reread)
+    ocr_confidence.calibrate(raw, boxes)
     _cross_checks(raw)
     return raw
 
@@ -165,72 +147,70 @@ def _alnum(text: str) -> str:
 
 
 def _unlabelled_header(raw: RawInvoice, boxes: list[OcrBox], height: float) -> None:
-    """Paper invoices print 发票代码 and No. without labels in the header, often twice
-    (pre-printed on the left, machine-printed on the right)."""
-    top = [b for b in boxes if b.y1 < 0.25 * height]
-    if "invoice_number" not in raw.sources:
-        for box in top:
-            match = _NO_NUMBER.match(_alnum(box.text).replace("NO", "No", 1))
-            if match:
-                put(raw, "invoice_number", match.group(1), "pdf_text", pdf_fields.SURE)
-                break
-    if "invoice_code" not in raw.sources:
-        for box in top:
-            text = _alnum(box.text)
-            if _CODE_ONLY.match(text) and _code_ok(text):
-                put(raw, "invoice_code", text, "pdf_text", pdf_fields.SURE)
-                break
+    """Paper invoices print 发票代码 and No. in the header twice: pre-printed on the form
+    (often without a label) and machine-printed beside their labels, and the machine
+    print may be off its box or badly printed. Every code- and number-shaped run in the
+    top third is a candidate: a code must decode to a region (a misread one seldom does);
+    two different numbers make the number doubtful (noted for ocr_confidence)."""
+    top = [b for b in boxes if b.y1 < 0.33 * height]
+    codes_seen: list[str] = []
+    numbers: list[str] = []
+    for box in top:
+        text = _alnum(box.text)
+        match = _NO_NUMBER.match(text)
+        if match:
+            numbers.append(match.group(1))
+        elif "号码" in box.text:
+            numbers += re.findall(r"(?<!\d)(\d{8})(?!\d)", text)
+        codes_seen += [c for c in re.findall(r"(?<!\d)(\d{12}|\d{10})(?!\d)", text)]
+    current = raw.data.invoice_code
+    good = [c for c in codes_seen if _code_ok(c)]
+    if good and (current is None or not _code_ok(current)):
+        put(raw, "invoice_code", good[0], "pdf_text", pdf_fields.SURE)
+    if len(set(good)) > 1:
+        raw.extras["conflict:invoice_code"] = ",".join(sorted(set(good)))
+    if raw.data.invoice_number is None and numbers:
+        put(raw, "invoice_number", numbers[0], "pdf_text", pdf_fields.SURE)
+    if raw.data.invoice_number and len(set(numbers) | {raw.data.invoice_number}) > 1:
+        raw.extras["conflict:invoice_number"] = ",".join(sorted(set(numbers)))
 
 
 def _code_ok(text: str) -> bool:
+    """A known region; a 12-digit code starts with 0 (VAT invoices) or 1/2 (others)."""
     info = codes.decode_invoice_code(text)
-    return info is not None and info.region is not None
+    lead_ok = len(text) == 10 or text[:1] in "012"
+    return info is not None and info.region is not None and lead_ok
 
 
-def _score_of(value: str, boxes: list[OcrBox]) -> tuple[float, int]:
-    """(OCR score of the best box holding the value, how many boxes hold it)."""
-    key = _alnum(value) or unicodedata.normalize("NFKC", value)
-    holding = [b for b in boxes if key and key in (_alnum(b.text) or b.text)]
-    if not holding:
-        scores = sorted(b.score for b in boxes)
-        return (scores[len(scores) // 2] if scores else 0.0), 0
-    return max(b.score for b in holding), len(holding)
-
-
-def _value_key(value: object) -> str:
-    if hasattr(value, "strftime"):
-        return ""  # dates are printed in many forms: use the page's median score
-    if isinstance(value, Decimal):
-        return f"{abs(value):.2f}"
-    return str(value) if isinstance(value, str) else ""
-
-
-def _as_ocr(raw: RawInvoice, boxes: list[OcrBox]) -> None:
-    """Source "ocr", confidence = layout confidence x OCR score, capped below review; a
-    value printed twice and passing its format check (the paper header's code and number,
-    a seller tax id repeated in 备注) is confirmed."""
-    for name in list(raw.sources):
-        raw.sources[name] = "ocr"
-        score, seen = _score_of(_value_key(getattr(raw.data, name)), boxes)
-        layout = raw.confidence.get(name, 0.0)
-        confidence = min(OCR_CAP, layout * score)
+def _second_look(raw: RawInvoice, boxes: list[OcrBox], reread: Reread | None) -> list[OcrBox]:
+    """Tax ids that fail their check: read again from a wider crop of their box (a clipped
+    last character), then repaired by one OCR confusion when exactly one repair exists
+    (several: left as read, and said). Returns the boxes with any second reading."""
+    for name in ("buyer_tax_id", "seller_tax_id"):
         value = getattr(raw.data, name)
-        # Only a value placed with certainty (its side label found): a tax id repeated in
-        # 备注 says nothing about whether it is the buyer's or the seller's.
-        if seen >= 2 and score >= 0.9 and layout >= pdf_fields.SURE and _format_ok(name, value):
-            confidence = CHECKED
-        raw.confidence[name] = round(confidence, 3)
-
-
-def _format_ok(name: str, value: object) -> bool:
-    if name == "invoice_code":
-        return isinstance(value, str) and _code_ok(value)
-    if name == "invoice_number":
-        return isinstance(value, str) and len(value) in (8, 20) and value.isdigit()
-    if name in ("buyer_tax_id", "seller_tax_id"):
-        check = check_tax_id(str(value))
-        return check.valid and check.form == "uscc18"
-    return False
+        if not value or is_valid_uscc(value):
+            continue
+        holding = [b for b in boxes if value in _alnum(b.text)]
+        again = reread(holding[0]) if reread and holding else None
+        if again is not None:
+            text = _alnum(again.text)
+            at = text.find(value[:8])
+            longer = text[at : at + 18] if at >= 0 else ""
+            if is_valid_uscc(longer):
+                boxes = [again if b is holding[0] else b for b in boxes]
+                put(raw, name, longer, "pdf_text", raw.confidence.get(name, 0.0))
+                continue
+        repairs = uscc_repairs(value)
+        if len(value) == 17 and value[:2] in _USCC_KINDS and value[2:8].isdigit():
+            # A USCC whose check character the reading lost (a narrow J or X at the end of
+            # a line): the first 17 determine it. Still only a repair: flagged.
+            repairs = [value + uscc_check_char(value)]
+        if len(repairs) == 1:
+            raw.extras[f"repaired:{name}"] = value
+            put(raw, name, repairs[0], "pdf_text", raw.confidence.get(name, 0.0))
+        elif repairs:
+            raw.extras[f"ambiguous:{name}"] = ",".join(repairs)
+    return boxes
 
 
 def _cross_checks(raw: RawInvoice) -> None:

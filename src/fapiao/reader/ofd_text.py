@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from fapiao.core.kinds import kind_from_name, kind_name
 from fapiao.reader.base import RawInvoice
@@ -143,6 +144,9 @@ def _totals(raw: RawInvoice, lines: list[Line]) -> float:
         amounts = [v for v in values if v is not None]
         if hit.rest and _MONEY.match(hit.rest):
             amounts.insert(0, money(hit.rest))  # type: ignore[arg-type]
+        stars = any(re.fullmatch(r"\*{3,}", r.key) for r in hit.line.runs[hit.end + 1 :])
+        if len(amounts) == 1 and stars:
+            amounts.append(Decimal("0.00"))  # tax-exempt: *** for a 合计税额 of zero
         if len(amounts) >= 2:
             put(raw, "amount", amounts[0], "ofd_text", SURE)
             put(raw, "tax_amount", amounts[1], "ofd_text", SURE)

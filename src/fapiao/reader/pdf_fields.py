@@ -34,9 +34,8 @@ _SUM = re.compile(r"(?<!价税)合计(?:金额)?")
 _TAX_ONLY = re.compile(r"(?<![率/])税额:")
 
 _LABELLED = re.compile(r"(发票号码|发票代码|开票日期|校验码|机器编号):?[0-9年月日 ]*")
+_STARS = re.compile(r"^\*{3,}$")
 _MONEY_RE = re.compile(r"^¥?(-?)¥?(\d+\.\d{2})(?!\d)")
-_DIGITS_RE = re.compile(r"\d+")
-_TAX_ID_RE = re.compile(r"^[0-9A-Z]{15,20}$")
 _UPPER_CHARS = set("零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整负")
 _MARKERS = {"购": "购买方", "销": "销售方", "密": "密码区", "备": "备注"}
 
@@ -61,12 +60,20 @@ def _value_text(words: list[Word]) -> str:
 def _put_pattern(
     raw: RawInvoice, pt: PageText, name: str, label: re.Pattern[str], value: re.Pattern[str]
 ) -> None:
-    for hit in pt.find(label):
+    hits = list(pt.find(label))
+    for hit in hits:
         text = _value_text(pt.right_of(hit))
         match = value.match(text)
         if match:
             put(raw, name, match.group(0), "pdf_text", SURE)
             return
+    # Off its label's row (a print moved off the form): found, but only FAIR.
+    for hit in hits:
+        for word in pt.near(hit):
+            match = value.fullmatch(word.text.lstrip(":"))
+            if match:
+                put(raw, name, match.group(0), "pdf_text", FAIR)
+                return
 
 
 def header(raw: RawInvoice, pt: PageText) -> None:
@@ -78,6 +85,11 @@ def header(raw: RawInvoice, pt: PageText) -> None:
         date = parse_date(_value_text(pt.right_of(hit)))
         if date and put(raw, "issue_date", date, "pdf_text", SURE):
             break
+    if "issue_date" not in raw.sources:
+        for hit in pt.find(_DATE):
+            dates = [parse_date(w.text) for w in pt.near(hit)]
+            if any(dates) and put(raw, "issue_date", next(d for d in dates if d), "pdf_text", FAIR):
+                break
     for hit in pt.find(_ISSUER):
         words = pt.right_of(hit)
         if words and ":" not in words[0].text and words[0].x0 - hit.box.x1 < 4 * hit.box.em:
@@ -109,10 +121,11 @@ def _title(raw: RawInvoice, pt: PageText) -> None:
 
 
 def _below(singles: list[Word], ch: str, box: Box, em: float) -> Word | None:
-    """The character `ch` stacked under `box` (side labels spread over a block's height)."""
+    """The character `ch` stacked under `box` (side labels spread over a block's height;
+    OCR boxes of stacked characters may overlap a little)."""
     found = [
         w for w in singles
-        if w.text == ch and abs(w.x0 - box.x0) < em and 0 < w.y0 - box.y1 < 8 * em
+        if w.text == ch and abs(w.x0 - box.x0) < em and -0.5 * em < w.y0 - box.y1 < 8 * em
     ]  # fmt: skip
     return min(found, key=lambda w: w.y0) if found else None
 
@@ -182,6 +195,8 @@ def parties(raw: RawInvoice, pt: PageText) -> list[Marker]:
             if hit.match.start() > 0 and hit.line.text[hit.match.start() - 1] in "方":
                 continue
             words = pt.right_of(hit, stop_x=_stop_x(hit.box, found))
+            # A colon set a little lower than its label is a word of its own.
+            words = [w for w in words if w.text.strip(":")]
             if not words:
                 continue
             first_word = words[0]
@@ -252,11 +267,19 @@ def totals(raw: RawInvoice, pt: PageText, columns: dict[str, tuple[float, float]
     """合计 (amount and tax by their columns), 价税合计 大写 and 小写. Returns the 合计 box."""
     sum_box: Box | None = None
     for hit in pt.find(_SUM):
-        values = [(w, parse_amount(w.text)) for w in pt.right_of(hit)]
+        words = pt.right_of(hit)
+        values = [(w, parse_amount(w.text)) for w in words]
         amounts = [(w, v) for w, v in values if v is not None]
         if not amounts:
             continue
         sum_box = hit.box
+        if len(amounts) == 1 and any(
+            _STARS.match(w.text) for w in words if w.x0 > amounts[0][0].x1
+        ):
+            # Tax-exempt invoices print *** for a 合计税额 of zero.
+            put(raw, "amount", money(amounts[0][1]), "pdf_text", SURE)
+            put(raw, "tax_amount", money("0.00"), "pdf_text", SURE)
+            break
         if "amount" in columns and "tax_amount" in columns:
             for w, v in amounts:
                 centre = (w.x0 + w.x1) / 2

@@ -168,7 +168,8 @@ class PageText:
         seen = {id(c) for c in tail}
         start = tail[-1].x1 if tail else box.x1
         for word in self.words:
-            if word.x0 < start - 0.5 or word.x0 >= stop_x:
+            # OCR boxes may overlap the label's end by a little.
+            if word.x0 < start - 0.5 * box.em or word.x0 >= stop_x:
                 continue
             if id(word.chars[0]) in seen:
                 continue
@@ -178,6 +179,19 @@ class PageText:
             out.append(word)
         out.sort(key=lambda w: w.x0)
         return out
+
+    def near(self, hit: Hit, *, lines: float = 1.3, reach_em: float = 16.0) -> list[Word]:
+        """Words right of a label but off its row, up to `lines` label heights above or
+        below (a dot-matrix print moved off its boxes), nearest first."""
+        box = hit.box
+        out: list[tuple[float, Word]] = []
+        for word in self.words:
+            dy = abs(word.cy - box.cy)
+            dx = word.x0 - box.x1
+            if -box.em <= dx <= reach_em * box.em and dy <= lines * box.em:
+                out.append((dy + 0.2 * max(dx, 0.0), word))
+        out.sort(key=lambda pair: pair[0])
+        return [word for _, word in out]
 
     def words_in(self, x0: float, y0: float, x1: float, y1: float) -> list[Word]:
         return [w for w in self.words if w.x0 >= x0 and w.x1 <= x1 and y0 <= w.cy <= y1]

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from fapiao.core.invoice import InvoiceData, LineItemData
-from fapiao.reader import pdf_fields
+from fapiao.reader import assign, pdf_fields
 from fapiao.reader.base import Limits, RawInvoice, ReadError
 from fapiao.reader.pdf_items import find_header, read_items
 from fapiao.reader.pdf_layout import PageText, page_text
@@ -123,6 +123,7 @@ def _read_page(pt: PageText, page_no: int) -> tuple[RawInvoice | None, list[Line
     if is_list or ("invoice_number" not in raw.sources and "invoice_type" not in raw.sources):
         return None, items
     found = pdf_fields.parties(raw, pt)
+    assign.apply_tax_ids(raw, pt, "pdf_text")
     pdf_fields.totals(raw, pt, table.columns if table else {})
     pdf_fields.remarks(raw, pt, found)
     _add_items(raw, items, list_page=False)

@@ -79,7 +79,10 @@ def extract_bytes(
     filename: str,
     limits: Limits | None = None,
     today: dt.date | None = None,
+    buyer_tax_id: str | None = None,
 ) -> ExtractionResult:
+    """`buyer_tax_id`: the tax id of the organisation the file belongs to (see
+    calibrate.known_buyer)."""
     limits = limits or Limits()
     today = today or dt.date.today()
     started = time.perf_counter()
@@ -96,7 +99,7 @@ def extract_bytes(
             raise ReadError("no_invoice_found", NO_INVOICE_MESSAGE)
         # "partial": a key field the file did not give (derived values do not count).
         unread = [missing_key_fields(raw.data) for raw in raws]
-        invoices = [resolve(raw, today=today) for raw in raws]
+        invoices = [resolve(raw, today=today, buyer_tax_id=buyer_tax_id) for raw in raws]
     except ReadError as exc:
         return done(ExtractionResult(filename, "failed", [], exc, 0.0))
     except Exception:
@@ -118,6 +121,7 @@ def extract_path(
     *,
     limits: Limits | None = None,
     today: dt.date | None = None,
+    buyer_tax_id: str | None = None,
 ) -> ExtractionResult:
     limits = limits or Limits()
     name = str(path)
@@ -133,4 +137,4 @@ def extract_path(
         message = f"无法打开文件（{exc.strerror}）：请检查文件路径和权限。"
         error = ReadError("unreadable_file", message)
         return ExtractionResult(name, "failed", [], error, (time.perf_counter() - started) * 1000)
-    return extract_bytes(blob, filename=name, limits=limits, today=today)
+    return extract_bytes(blob, filename=name, limits=limits, today=today, buyer_tax_id=buyer_tax_id)

@@ -17,7 +17,8 @@ from fapiao.core.invoice import InvoiceData
 from fapiao.core.kinds import kind_from_name, kind_name
 from fapiao.core.qr import QrPayload, parse_qr
 from fapiao.core.rules import check_invoice
-from fapiao.reader.base import KEY_FIELDS, ExtractedInvoice, RawInvoice, Source
+from fapiao.reader.base import KEY_FIELDS, ExtractedInvoice, RawInvoice
+from fapiao.reader.calibrate import Fields, doubted_by_rules, known_buyer, repair_findings
 
 REVIEW_BELOW = 0.9
 DERIVED_PENALTY = 0.1
@@ -39,22 +40,7 @@ _QR_LABELS = {
 _ORG_HINTS = ("公司", "集团", "中心", "医院", "学校", "大学", "银行", "局", "厂", "店", "部", "所")
 
 
-class _Fields:
-    def __init__(self, raw: RawInvoice) -> None:
-        self.data = raw.data
-        self.sources: dict[str, Source] = dict(raw.sources)
-        self.confidence: dict[str, float] = dict(raw.confidence)
-
-    def set(self, name: str, value: object, source: Source, confidence: float) -> None:
-        setattr(self.data, name, value)
-        self.sources[name] = source
-        self.confidence[name] = round(max(0.0, min(1.0, confidence)), 3)
-
-    def conf(self, *names: str) -> float:
-        return min(self.confidence.get(n, 0.0) for n in names)
-
-
-def _derive(f: _Fields, today: dt.date) -> None:
+def _derive(f: Fields, today: dt.date) -> None:
     data = f.data
     info = codes.decode(data.invoice_code, data.invoice_number, today=today)
     if info is not None and info.region and not data.region:
@@ -99,7 +85,7 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _cross_check_qr(f: _Fields, qr_text: str | None, review: set[str]) -> list[Finding]:
+def _cross_check_qr(f: Fields, qr_text: str | None, review: set[str]) -> list[Finding]:
     qr = parse_qr(qr_text) if qr_text else None
     if qr is None:
         return []
@@ -156,19 +142,30 @@ def missing_key_fields(data: InvoiceData) -> list[str]:
     return missing
 
 
-def resolve(raw: RawInvoice, *, today: dt.date) -> ExtractedInvoice:
-    f = _Fields(raw)
-    _derive(f, today)
+def resolve(
+    raw: RawInvoice, *, today: dt.date, buyer_tax_id: str | None = None
+) -> ExtractedInvoice:
+    """`buyer_tax_id`: the tax id of the organisation the file was uploaded to, which is
+    almost always the buyer's (a cue for which tax id is whose, and a known value that a
+    misread one can be compared with)."""
+    f = Fields(raw)
     review: set[str] = set()
-    findings = _cross_check_qr(f, raw.qr_text, review)
+    findings = known_buyer(f, buyer_tax_id, raw.extras) + repair_findings(raw)
+    _derive(f, today)
+    findings += _cross_check_qr(f, raw.qr_text, review)
     review.update(missing_key_fields(f.data))
     findings = check_invoice(f.data, today=today) + findings
+    review.update(doubted_by_rules(findings, f.confidence))
+    if not f.data.items and "excel" not in raw.sources.values():
+        review.add("items")  # every invoice has a line: none read means look
     # Key fields above all, but any doubtful field is worth a person's look.
     for name, confidence in f.confidence.items():
         if confidence < REVIEW_BELOW:
             review.add(name)
     for finding in findings:
-        if finding.severity == Severity.ERROR and finding.field:
+        if finding.field and (
+            finding.severity == Severity.ERROR or finding.code.startswith("tax_id_")
+        ):
             review.add(finding.field)
     order = {name: i for i, name in enumerate(_ORDER)}
     return ExtractedInvoice(

@@ -52,7 +52,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "remarks": ("备注",),
 }  # fmt: skip
 _BY_HEADER = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-ITEM_FIELDS = ("item_name", "spec", "unit", "quantity", "unit_price")
 # Leading zeros Excel drops when a code is stored as a number.
 _CODE_LENGTHS = {9: 10, 11: 12}
 
